@@ -1,0 +1,40 @@
+# ttsarchive — see README.md. Every target that builds runs `setup` first.
+SWIFT      ?= swift
+CONFIG     ?= debug
+export TTSARCHIVE_WERROR ?= 1
+APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev pkg-config
+BIN        := .build/$(CONFIG)
+
+.PHONY: setup build test demo bench soak fuzz lint clean
+
+# Installs the Debian packages that are missing; silent when everything is there.
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+demo: setup
+	$(SWIFT) build -c $(CONFIG)
+	@bash scripts/demo.sh $(BIN)
+
+bench: setup
+	$(SWIFT) build -c release
+	@bash scripts/bench.sh .build/release
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build archive/sha256 archive/tmp archive/state archive/STORE manifests/*.json

@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// `make build` and `make test` set TTSARCHIVE_WERROR=1 so warnings in this package's own targets
+// are errors (dependencies' warnings are not ours to fix); a bare `swift build` keeps them warnings.
+var strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+if Context.environment["TTSARCHIVE_WERROR"] == "1" {
+    strict.append(.treatAllWarnings(as: .error))
+}
+
+let package = Package(
+    name: "ttsarchive",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ttsarchive", targets: ["ttsarchive"]),
+        .executable(name: "ttsarchive-sim", targets: ["ttsarchive-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries: a [system] module map and a header of static inline shims each, no .c file.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // The only Swift target that imports the C modules: typed wrappers for curl and zlib.
+        .target(
+            name: "TTSNative",
+            dependencies: ["CCurl", "CZlib"],
+            swiftSettings: strict),
+        // Everything the tool does, independent of the command line.
+        .target(
+            name: "TTSArchiveCore",
+            dependencies: [
+                "TTSNative",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ttsarchive",
+            dependencies: [
+                "TTSArchiveCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The MetaStudio (and inventory APIs) simulator: its own target so the tool stays lean.
+        .target(
+            name: "TTSSimulator",
+            dependencies: [
+                "TTSArchiveCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ttsarchive-sim",
+            dependencies: [
+                "TTSSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "TTSArchiveCoreTests",
+            dependencies: ["TTSArchiveCore", "TTSNative"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TTSArchiveCore", "TTSSimulator", "ttsarchive", "ttsarchive-sim"],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The archive on a local disk:
+///
+/// ```
+/// STORE                     marker: {"format": "ttsarchive.store/v1"}
+/// sha256/ab/ab…(64 hex).gz  objects: one gzip member each, named by the SHA-256 of its content
+/// tmp/                      writers' temp files: <host>.<pid>.<random>.tmp
+/// state/                    run state (journals), see RunJournal
+/// ```
+public struct LocalObjectStore: ObjectStore {
+    /// The archive's root directory.
+    public let root: String
+    public var location: String { root }
+
+    static let markerName = "STORE"
+    static let markerContent = "{\"format\":\"ttsarchive.store/v1\",\"layout\":\"sha256/<2 hex>/<64 hex>.gz\"}\n"
+    /// Temp files of a process on another host are swept only after this long.
+    static let tempGracePeriod: TimeInterval = 24 * 3600
+
+    /// Opens the store at `root`. With `create`, a missing or empty directory (a README is
+    /// allowed) becomes a new store; a non-empty directory without the marker is refused.
+    public init(root: String, create: Bool) throws {
+        self.root = root
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory)
+        if exists && !isDirectory.boolValue { throw StoreError(.notAStore, path: root, detail: "it is a file") }
+        if FileManager.default.fileExists(atPath: absolutePath(Self.markerName)) { return }
+        guard create else {
+            throw StoreError(exists ? .notAStore : .io, path: root, detail: exists ? "" : "no such directory")
+        }
+        if exists {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+            let foreign = entries.filter { !$0.hasPrefix(".") && $0 != "README.md" }
+            if !foreign.isEmpty { throw StoreError(.notAStore, path: root) }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            } catch {
+                throw POSIXFile.error(errno == 0 ? EACCES : errno, root)
+            }
+        }
+        try POSIXFile.makeDirectory(absolutePath("sha256"))
+        try POSIXFile.makeDirectory(absolutePath("tmp"))
+        try POSIXFile.writeAtomically(Array(Self.markerContent.utf8), to: absolutePath(Self.markerName))
+    }
+
+    func absolutePath(_ relative: String) -> String { root + "/" + relative }
+
+    func newTempPath() -> String {
+        let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
+        return absolutePath("tmp/\(host).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp")
+    }
+
+    public func makeWriter() throws -> any ObjectWriting {
+        try POSIXFile.makeDirectory(absolutePath("tmp"))
+        return try LocalObjectWriter(store: self)
+    }
+
+    public func lookup(_ digest: ContentDigest) throws -> StoreEntry? {
+        guard let size = POSIXFile.size(of: absolutePath(digest.objectPath)) else { return nil }
+        return StoreEntry(path: digest.objectPath, digest: digest, storedSize: size)
+    }
+
+    public func openObject(_ digest: ContentDigest) throws -> any ObjectReading {
+        let path = absolutePath(digest.objectPath)
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.unknownObject, path: digest.hex) }
+        return LocalObjectReader(file: try POSIXFile.openForReading(path))
+    }
+
+    /// Size and SHA-256 of an object's `.gz` file.
+    func measureStoredFile(_ digest: ContentDigest) throws -> (Int64, String) {
+        let reader = try openObject(digest)
+        var hash = SHA256()
+        var size: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if n == 0 { break }
+            size += Int64(n)
+            buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return (size, hash.finalize().hexString)
+    }
+
+    public func listEntries() throws -> [StoreEntry] {
+        var entries: [StoreEntry] = []
+        let fm = FileManager.default
+        let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
+        for name in top.sorted() where !["sha256", "tmp", "state", "locks", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
+            entries.append(StoreEntry(path: name, digest: nil, storedSize: POSIXFile.size(of: absolutePath(name)) ?? 0))
+        }
+        let shards = (try? fm.contentsOfDirectory(atPath: absolutePath("sha256"))) ?? []
+        for shard in shards.sorted() {
+            let shardPath = "sha256/\(shard)"
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: absolutePath(shardPath), isDirectory: &isDirectory), isDirectory.boolValue else {
+                entries.append(StoreEntry(path: shardPath, digest: nil, storedSize: POSIXFile.size(of: absolutePath(shardPath)) ?? 0))
+                continue
+            }
+            for name in ((try? fm.contentsOfDirectory(atPath: absolutePath(shardPath))) ?? []).sorted() {
+                let path = "\(shardPath)/\(name)"
+                var digest: ContentDigest?
+                if name.hasSuffix(".gz"), let d = ContentDigest(hex: String(name.dropLast(3))), d.hex.hasPrefix(shard), d.hex + ".gz" == name {
+                    digest = d
+                }
+                entries.append(StoreEntry(path: path, digest: digest, storedSize: POSIXFile.size(of: absolutePath(path)) ?? 0))
+            }
+        }
+        return entries
+    }
+
+    /// Removes temp files left by writers that are gone: same host and PID no longer alive, or
+    /// older than the grace period. A live writer's temp file is never touched.
+    @discardableResult
+    public func sweepTemporaries(now: Date = Date()) -> Int {
+        let fm = FileManager.default
+        let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
+        var removed = 0
+        for name in (try? fm.contentsOfDirectory(atPath: absolutePath("tmp"))) ?? [] {
+            let path = absolutePath("tmp/\(name)")
+            let parts = name.split(separator: ".")
+            var stale = false
+            if parts.count >= 4, String(parts[0]) == host, let pid = Int32(parts[1]) {
+                stale = pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            }
+            if !stale, let modified = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date {
+                stale = now.timeIntervalSince(modified) > Self.tempGracePeriod
+            }
+            if stale, unlink(path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+}
+
+/// Reads a local object's `.gz` file.
+final class LocalObjectReader: ObjectReading {
+    private let file: POSIXFile
+    init(file: POSIXFile) { self.file = file }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try file.read(into: buffer) }
+}

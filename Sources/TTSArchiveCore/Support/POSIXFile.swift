@@ -1,0 +1,101 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file descriptor with the few operations the store needs, each turning `errno` into a
+/// ``StoreError``. Blocking: call it from a dedicated thread, never from the cooperative pool.
+final class POSIXFile {
+    let fd: Int32
+    let path: String
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Creates a new file that must not exist yet (O_EXCL), readable by its owner and group.
+    static func createExclusive(_ path: String) throws -> POSIXFile {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFile.error(errno, path) }
+        return POSIXFile(fd: fd, path: path)
+    }
+
+    static func openForReading(_ path: String) throws -> POSIXFile {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFile.error(errno, path) }
+        return POSIXFile(fd: fd, path: path)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFile.error(errno, path)
+            }
+            offset += n
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes; 0 at end of file.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw POSIXFile.error(errno, path) }
+            return n
+        }
+    }
+
+    func sync() throws {
+        guard fsync(fd) == 0 else { throw POSIXFile.error(errno, path) }
+    }
+
+    /// fsyncs a directory so that a rename or link inside it survives a crash.
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFile.error(errno, path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw POSIXFile.error(errno, path) }
+    }
+
+    static func size(of path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw POSIXFile.error(errno, path) }
+    }
+
+    /// Atomically writes a small file: temp file, fsync, rename, directory fsync.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temp = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        do {
+            let file = try createExclusive(temp)
+            try bytes.withUnsafeBytes { buffer throws in try file.write(buffer) }
+            try file.sync()
+            guard rename(temp, path) == 0 else { throw POSIXFile.error(errno, path) }
+            try syncDirectory(directory.isEmpty ? "." : directory)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+    }
+
+    static func error(_ code: Int32, _ path: String) -> StoreError {
+        let text = String(cString: strerror(code))
+        switch code {
+        case ENOSPC, EDQUOT: return StoreError(.diskFull, path: path, detail: text)
+        case EROFS, EACCES, EPERM: return StoreError(.notWritable, path: path, detail: text)
+        case ENOENT: return StoreError(.io, path: path, detail: text)
+        default: return StoreError(.io, path: path, detail: text)
+        }
+    }
+}

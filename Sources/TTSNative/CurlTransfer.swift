@@ -1,0 +1,90 @@
+internal import CCurl
+import Foundation
+
+/// One transfer in flight: the easy handle, the sink, the collected response head and the
+/// continuation that answers the caller. Lives on the engine thread only.
+final class CurlTransfer {
+    let id: UInt64
+    let easy: CurlEasy
+    let url: String
+    let sink: any HTTPBodySink
+    private var continuation: CheckedContinuation<HTTPTransferResult, any Error>?
+    private var fields: [HTTPField] = []
+    private var headDelivered = false
+    private var headRefused = false
+    private var bodyBytes: Int64 = 0
+
+    init(id: UInt64, easy: CurlEasy, url: String, sink: any HTTPBodySink,
+         continuation: CheckedContinuation<HTTPTransferResult, any Error>) {
+        self.id = id
+        self.easy = easy
+        self.url = url
+        self.sink = sink
+        self.continuation = continuation
+    }
+
+    /// A header line, including the status line of each response (1xx, redirects, final).
+    func onHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            fields.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        fields.append(HTTPField(name, value))
+    }
+
+    private var head: HTTPResponseHead { HTTPResponseHead(status: easy.responseCode, headers: fields) }
+
+    private func deliverHeadIfNeeded() -> Bool {
+        if !headDelivered {
+            headDelivered = true
+            headRefused = !sink.receiveHead(head)
+        }
+        return !headRefused
+    }
+
+    /// Body bytes; returns what curl expects from a write callback.
+    func onBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard deliverHeadIfNeeded() else { return 0 }
+        switch sink.receive(bytes) {
+        case .accepted:
+            bodyBytes += Int64(bytes.count)
+            return bytes.count
+        case .pause:
+            return CCurl_writefunc_pause()
+        case .abort:
+            return 0
+        }
+    }
+
+    /// The transfer ended with `code`; answers the caller exactly once.
+    func complete(_ code: CURLcode) {
+        guard let continuation else { return }
+        self.continuation = nil
+        let status = easy.responseCode
+        if code == CURLE_OK {
+            _ = deliverHeadIfNeeded()
+            continuation.resume(returning: HTTPTransferResult(head: head, bodyBytes: bodyBytes, transportError: nil))
+            return
+        }
+        var error = HTTPTransportError.from(code, url: url, errorBuffer: easy.errorText)
+        if headRefused {
+            error = HTTPTransportError(reason: .abortedBySink, redactedURL: error.redactedURL, curlCode: error.curlCode)
+        }
+        if status > 0 {
+            continuation.resume(returning: HTTPTransferResult(head: head, bodyBytes: bodyBytes, transportError: error))
+        } else {
+            continuation.resume(throwing: error)
+        }
+    }
+
+    /// Ends the transfer without an answer from the server (cancellation, shutdown, bad setup).
+    func fail(_ error: HTTPTransportError) {
+        guard let continuation else { return }
+        self.continuation = nil
+        continuation.resume(throwing: error)
+    }
+}

@@ -1,0 +1,105 @@
+internal import CCurl
+import Foundation
+
+/// The engine thread's state and loop: perform → info_read → poll, with commands from the inbox.
+/// Everything here is touched by that one thread only.
+final class EngineLoop: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    private let userAgent: String
+    private var byID: [UInt64: CurlTransfer] = [:]
+    private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var cancelledEarly: Set<UInt64> = []
+
+    init(multi: UnsafeMutableRawPointer, userAgent: String) {
+        self.multi = multi
+        self.userAgent = userAgent
+    }
+
+    func run(engine: HTTPEngine) {
+        var running: Int32 = 0
+        while true {
+            for command in engine.takeCommands() {
+                if !handle(command) {
+                    shutDown()
+                    return
+                }
+            }
+            curl_multi_perform(multi, &running)
+            collectFinished()
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+    }
+
+    /// Applies one inbox command; false means stop the loop.
+    private func handle(_ command: HTTPEngine.Command) -> Bool {
+        switch command {
+        case .add(let id, let request, let sink, let continuation):
+            if cancelledEarly.remove(id) != nil {
+                continuation.resume(throwing: HTTPTransportError(reason: .cancelled, redactedURL: Redaction.url(request.url)))
+                return true
+            }
+            start(id: id, request: request, sink: sink, continuation: continuation)
+        case .resume(let id):
+            byID[id]?.easy.pause(false)
+        case .cancel(let id):
+            if let transfer = byID[id] {
+                remove(transfer)
+                transfer.fail(HTTPTransportError(reason: .cancelled, redactedURL: Redaction.url(transfer.url)))
+            } else {
+                cancelledEarly.insert(id)
+            }
+        case .shutdown:
+            return false
+        }
+        return true
+    }
+
+    private func start(
+        id: UInt64, request: HTTPRequest, sink: any HTTPBodySink,
+        continuation: CheckedContinuation<HTTPTransferResult, any Error>
+    ) {
+        let redacted = Redaction.url(request.url)
+        guard let easy = CurlEasy() else {
+            continuation.resume(throwing: HTTPTransportError(reason: .other, redactedURL: redacted, detail: "curl_easy_init failed"))
+            return
+        }
+        let transfer = CurlTransfer(id: id, easy: easy, url: request.url, sink: sink, continuation: continuation)
+        do {
+            try easy.configure(for: request, userAgent: userAgent)
+            // The transfer is retained by `byHandle` until curl lets go of the handle in
+            // `remove`, so the unretained pointer handed to C stays valid.
+            try easy.setCallbacks(userData: Unmanaged.passUnretained(transfer).toOpaque())
+        } catch {
+            transfer.fail(HTTPTransportError(reason: .badURL, redactedURL: redacted, detail: "curl option \(error.option) refused (code \(error.code))"))
+            return
+        }
+        byID[id] = transfer
+        byHandle[easy.handle] = transfer
+        curl_multi_add_handle(multi, easy.handle)
+    }
+
+    private func remove(_ transfer: CurlTransfer) {
+        curl_multi_remove_handle(multi, transfer.easy.handle)
+        byID[transfer.id] = nil
+        byHandle[transfer.easy.handle] = nil
+    }
+
+    private func collectFinished() {
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = CCurl_msg_result(message)
+            guard let transfer = byHandle[UnsafeMutableRawPointer(easy)] else { continue }
+            remove(transfer)
+            transfer.complete(code)
+        }
+    }
+
+    private func shutDown() {
+        for transfer in Array(byID.values) {
+            remove(transfer)
+            transfer.fail(HTTPTransportError(reason: .cancelled, redactedURL: Redaction.url(transfer.url)))
+        }
+        curl_multi_cleanup(multi)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+
+/// `ttsarchive cat SHA256`: writes an object's original bytes to stdout, verifying them.
+struct CatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cat",
+        abstract: "Write an object's original bytes to standard output, verifying its digest.",
+        discussion: "Exit 5 (and a message on stderr) when the object is damaged; 1 when there is no such object."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The object's SHA-256 (64 hex digits).")
+    var digest: String
+
+    func validate() throws {
+        if ContentDigest(hex: digest) == nil {
+            throw ValidationError("'\(digest)' is not a SHA-256 digest (64 hex digits)")
+        }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let store = try store.openStore(create: false)
+            let digest = ContentDigest(hex: self.digest)!
+            _ = try await Blocking.run {
+                let out = FileHandle.standardOutput
+                return try store.readObject(digest) { chunk in out.write(Data(chunk)) }
+            }
+        }
+    }
+}

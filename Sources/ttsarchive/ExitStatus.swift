@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+
+/// The documented exit codes, and the one mapping from an error to them.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let partialFailure: Int32 = 1
+    static let usage: Int32 = 2
+    static let authentication: Int32 = 3
+    static let unusableStore: Int32 = 4
+    static let damage: Int32 = 5
+
+    /// The exit code for an error that ended a command.
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let error as StoreError:
+            switch error.code {
+            case .malformedDigest: return usage
+            case .unknownObject: return partialFailure
+            case .damaged: return damage
+            case .notAStore, .notWritable, .diskFull, .io: return unusableStore
+            }
+        case let error as TTSArchiveError:
+            return error.exitCode
+        default:
+            return partialFailure
+        }
+    }
+
+    /// Prints one line on stderr and exits with the error's code.
+    static func fail(_ error: any Error) -> ExitCode {
+        printError("ttsarchive: error: \(error)")
+        return ExitCode(code(for: error))
+    }
+}
+
+/// Writes one line to stderr.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Runs a command body, turning any failure into one stderr line and the documented exit code.
+func mappingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        throw ExitStatus.fail(error)
+    }
+}
