@@ -19,9 +19,19 @@ import importlib.metadata as md
 import json
 import os
 import sys
+import tempfile
 from urllib.parse import unquote, urlsplit
 
-import requests
+# The SDKs read credentials and profiles from the environment and the home directory, and
+# huaweicloudsdkcore writes an application id there: give them an empty, throw-away home
+# so no real credential can end up in a vector and nothing outside /tmp is touched.
+_HOME = tempfile.TemporaryDirectory(prefix="signer-vectors-home-")   # removed at exit
+os.environ["HOME"] = _HOME.name
+for _name in list(os.environ):
+    if _name.startswith(("HUAWEICLOUD_", "CLOUD_SDK_", "ALIBABA_CLOUD_", "VOLC_")):
+        del os.environ[_name]
+
+import requests  # noqa: E402  (after the environment is cleaned)
 
 FIXED = _dt.datetime(2025, 6, 9, 10, 48, 7)           # naive UTC, as the SDKs use it
 FIXED_ISO = "2025-06-09T10:48:07Z"
