@@ -14,7 +14,7 @@ struct TTSArchiveCommand: AsyncParsableCommand {
             5 verification found damage.
             """,
         version: ToolInfo.version,
-        subcommands: [PutCommand.self, CatCommand.self, VerifyCommand.self]
+        subcommands: [RunCommand.self, ListCommand.self, PutCommand.self, CatCommand.self, VerifyCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; the contract says 2. Everything else (help,

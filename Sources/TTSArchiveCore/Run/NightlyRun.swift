@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import Synchronization
+import TTSNative
+
+/// Everything a run works with.
+public struct RunContext: Sendable {
+    public var store: LocalObjectStore
+    public var manifests: ManifestDirectory
+    public var client: MetaStudioClient
+    public var engine: HTTPEngine
+    public var hostPolicy: HostPolicy
+    public var logger: Logger
+
+    public init(store: LocalObjectStore, manifests: ManifestDirectory, client: MetaStudioClient, engine: HTTPEngine,
+                hostPolicy: HostPolicy, logger: Logger) {
+        self.store = store
+        self.manifests = manifests
+        self.client = client
+        self.engine = engine
+        self.hostPolicy = hostPolicy
+        self.logger = logger
+    }
+}
+
+/// `ttsarchive run`: lists the window lazily, downloads each SUCCEED job's artifacts through a
+/// bounded queue (oldest links first), verifies and stores them, and writes the manifest.
+public struct NightlyRun: Sendable {
+    public let context: RunContext
+    public let options: RunOptions
+
+    public init(context: RunContext, options: RunOptions) {
+        self.context = context
+        self.options = options
+    }
+
+    /// Runs until the window is done or the task is cancelled (SIGINT/SIGTERM), then writes
+    /// the manifest either way. Errors that stop the listing (authentication) are thrown after
+    /// the manifest is written.
+    public func execute(progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> RunOutcome {
+        let now = Date()
+        let runID = RunID.make(now)
+        context.store.sweepTemporaries()
+        let stateDir = context.store.root + "/state"
+        let state = try RunState(
+            directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
+            runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
+        context.logger.info("run \(runID): window \(Timestamp.format(state.window.since)) … \(Timestamp.format(state.window.until))\(state.resumed ? " (resuming)" : "")")
+        var pending = try PendingJobs.load(stateDir)
+        let book = LinkBook(client: context.client, budget: options.relistBudget)
+        let durations = AudioDurations()
+        let downloader = ArtifactDownloader(context: context, options: options, book: book, state: state, durations: durations)
+        let lister = JobLister(client: context.client, window: state.window)
+        let tracker = RunTracker(start: now)
+        var failures: [ManifestFailure] = []
+        var queue = ArtifactQueue()
+        var stopError: (any Error)?
+
+        /// Takes a SUCCEED job: records it, queues what is not stored yet.
+        func take(_ job: TtsJob) async throws {
+            pending.jobs[job.jobID] = nil
+            if state.previouslyArchived.contains(job.jobID) {
+                tracker.alreadyArchived += 1
+                return
+            }
+            let links = job.links
+            if links.isEmpty {
+                failures.append(ManifestFailure(jobID: job.jobID, kind: nil, fileIndex: nil, error: "job is SUCCEED but lists no files", attempts: 1))
+                return
+            }
+            try await state.noteJob(job)
+            let listedAt = Date()
+            await book.record(job, listedAt: listedAt)
+            // Subtitles wait for their audio's duration; a file without audio must not make them wait.
+            for index in job.files.indices where job.files[index].audioFileURL?.isEmpty ?? true {
+                await durations.set(job.jobID, index, nil)
+            }
+            for link in links {
+                if let stored = state.stored(job.jobID, link.kind, link.fileIndex) {
+                    if link.kind == .audio { await durations.set(job.jobID, link.fileIndex, stored.audioDuration) }
+                    continue
+                }
+                queue.push(ArtifactTask(
+                    jobID: job.jobID, kind: link.kind, fileIndex: link.fileIndex,
+                    audioFormat: job.audioFormat ?? .wav, url: link.url, listedAt: listedAt))
+            }
+        }
+
+        // Jobs carried from earlier runs: check each again by id.
+        for entry in pending.jobs.values.sorted(by: { $0.jobID < $1.jobID }) where !Task.isCancelled {
+            do {
+                guard let job = try await context.client.job(entry.jobID) else {
+                    pending.jobs[entry.jobID] = nil
+                    failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "pending job is no longer listed by the API", attempts: 1))
+                    continue
+                }
+                if job.jobState == .succeeded { try await take(job) }
+                else if job.jobState.isPending { pending.carry(job, now: now) }
+                else { pending.jobs[entry.jobID] = nil }
+            } catch let error as MetaStudioAPIError where error.isAuthentication {
+                stopError = error
+                break
+            }
+        }
+        for entry in pending.expired(now: now, maxAge: options.pendingMaxAge) {
+            pending.jobs[entry.jobID] = nil
+            failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "still \(entry.state) after the pending max age; no longer checked", attempts: 1))
+        }
+
+        var listingDone = stopError != nil || options.dryRun
+        let reporter = progress.map { ProgressTicker(report: $0) }
+        await withTaskGroup(of: ArtifactOutcome.self) { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                while inFlight < options.concurrency, let task = queue.pop() {
+                    tracker.linkStarted(task.listedAt)
+                    group.addTask { await downloader.download(task) }
+                    inFlight += 1
+                }
+                if queue.count < options.concurrency && !listingDone {
+                    do {
+                        if let jobs = try await lister.next() {
+                            for job in jobs {
+                                if job.jobState == .succeeded { try await take(job) }
+                                else if job.jobState.isPending { pending.carry(job, now: now) }
+                            }
+                        } else {
+                            listingDone = true
+                        }
+                    } catch {
+                        stopError = error
+                        listingDone = true
+                    }
+                    reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
+                    continue
+                }
+                guard inFlight > 0 else { break }
+                if let outcome = await group.next() {
+                    inFlight -= 1
+                    tracker.record(outcome, failures: &failures)
+                    reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
+                }
+            }
+            // Stopping: in-flight transfers see the cancellation and abandon their temp files.
+            for await outcome in group { tracker.record(outcome, failures: &failures) }
+        }
+        let interrupted = Task.isCancelled
+        let listing = await lister.snapshot
+        let complete = !interrupted && stopError == nil && listingDone && queue.count == 0 && !options.dryRun
+        if listing.shortfall > 0 {
+            failures.append(ManifestFailure(jobID: "*", kind: nil, fileIndex: nil, error: "listing drifted: the API counted \(listing.serverCount) jobs, \(listing.listed) could be listed", attempts: 1))
+        }
+        for entry in queue.drain() {
+            failures.append(ManifestFailure(jobID: entry.jobID, kind: entry.kind, fileIndex: entry.fileIndex, error: "not attempted: the run was stopped", attempts: 0))
+        }
+        let relists = await book.relists
+        let retries = tracker.retries
+        try await state.noteCounters(relists: relists, retries: retries)
+
+        var counts = ManifestCounts()
+        let jobs = state.manifestJobs()
+        counts.jobsListed = listing.listed
+        counts.jobsByState = listing.countsByState
+        counts.artifactsStored = jobs.reduce(0) { $0 + $1.artifacts.count }
+        counts.bytes = jobs.reduce(0) { $0 + $1.artifacts.reduce(0) { $0 + $1.size } }
+        counts.objectsNew = tracker.objectsNew
+        counts.objectsDeduplicated = tracker.objectsDeduplicated
+        counts.storedBytes = tracker.storedBytes
+        counts.relists = relists + state.earlierCounters.relists
+        counts.retries = retries + state.earlierCounters.retries
+        counts.jobsAlreadyArchived = tracker.alreadyArchived
+        counts.badRecords = listing.badRecords.count
+
+        var manifest = Manifest(
+            runID: runID, startedAt: state.startedAt, finishedAt: Timestamp.format(Date()), complete: complete,
+            tool: ["name": ToolInfo.name, "version": ToolInfo.version],
+            source: ["provider": "huaweicloud.metastudio", "endpoint": context.client.endpoint.description, "project_id": context.client.projectID],
+            window: RunWindowRecord(state.window), previousManifest: nil, jobs: jobs,
+            failures: failures.sorted { ($0.jobID, $0.kind?.rawValue ?? "", $0.fileIndex ?? -1) < ($1.jobID, $1.kind?.rawValue ?? "", $1.fileIndex ?? -1) },
+            counts: counts)
+        manifest.pending = pending.jobs.values.sorted { $0.jobID < $1.jobID }.map {
+            ManifestPendingJob(jobID: $0.jobID, state: $0.state, createTime: $0.createTime)
+        }
+        manifest.badRecords = listing.badRecords
+        if options.dryRun {
+            return RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
+        }
+        if let head = try context.manifests.head() {
+            manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
+        }
+        let head = try context.manifests.append(manifest)
+        try pending.save(stateDir)
+        if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
+        if let stopError { throw RunStopped(underlying: stopError, outcome: RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)) }
+        return RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
+    }
+}
+
+/// The run stopped early because of `underlying` (e.g. authentication refused); its manifest
+/// (incomplete) was written.
+public struct RunStopped: Error, Sendable, CustomStringConvertible, ExitCoded {
+    public var underlying: any Error
+    public var outcome: RunOutcome
+    public var description: String { "\(underlying) (the run stopped; manifest \(outcome.manifestPath ?? "-") is incomplete)" }
+    public var exitCode: Int32 { (underlying as? any ExitCoded)?.exitCode ?? 1 }
+}
+
+/// `20261122T041900Z-3fa1`: sorts by time, unique enough for one archive.
+public enum RunID {
+    public static func make(_ date: Date) -> String {
+        let stamp = Timestamp.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        return stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+    }
+}

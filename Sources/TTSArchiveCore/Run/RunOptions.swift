@@ -1,0 +1,46 @@
+import Foundation
+
+/// The knobs of `ttsarchive run`, with the contract's defaults.
+public struct RunOptions: Sendable {
+    public var since: Date?
+    public var until: Date?
+    public var overlap: TimeInterval = 15 * 60
+    public var concurrency = 8
+    public var maxFileSize: Int64 = 2 << 30
+    public var pendingMaxAge: TimeInterval = 7 * 86400
+    /// Re-lists allowed per job when its links go stale.
+    public var relistBudget = 4
+    /// A link with less than this left is re-listed before use.
+    public var expiryMargin: TimeInterval = 120
+    public var dryRun = false
+    /// Seconds a subtitle may run past its audio.
+    public var subtitleTolerance = 0.5
+
+    public init() {}
+}
+
+/// What a caller sees while a run goes: for the progress line and the 30-second status.
+public struct RunProgress: Sendable {
+    public var jobsListed = 0
+    public var serverCount = 0
+    public var artifactsDone = 0
+    public var artifactsQueued = 0
+    public var bytes: Int64 = 0
+    public var failures = 0
+    /// Age in seconds of the oldest link still waiting or in flight.
+    public var oldestLinkAge: TimeInterval = 0
+    public var elapsed: TimeInterval = 0
+}
+
+/// The outcome of `ttsarchive run`.
+public struct RunOutcome: Sendable {
+    public var manifest: Manifest
+    public var head: ManifestHead?
+    public var manifestPath: String?
+
+    /// The contract's exit code: 0 only when complete and without failures.
+    public var exitCode: Int32 {
+        if !manifest.complete { return 1 }
+        return manifest.failures.isEmpty && manifest.badRecords.isEmpty ? 0 : 1
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Everything a run knows durably, rebuilt from `archive/state/` at start:
+///
+/// ```
+/// state/active.journal     the unfinished window's journal (RunJournal); resumed by the next run
+/// state/previous.journal   the last complete window's journal: its jobs are not fetched again
+/// state/last-complete.json {"run_id", "create_until"} of the last complete window
+/// state/pending.json       jobs still WAITING/PROCESSING, re-checked by later runs
+/// ```
+public final class RunState: @unchecked Sendable {
+    public let directory: String
+    public let journal: RunJournal
+    public let window: TimeWindow
+    public let startedAt: String
+    /// True when this run continues an interrupted one.
+    public let resumed: Bool
+    private let lock = NSLock()
+    private var jobs: [String: ManifestJob] = [:]
+    private var storedKeys: [String: ManifestArtifact] = [:]
+    private var earlierRelists = 0
+    private var earlierRetries = 0
+    /// Jobs of this window archived by the previous window's run (overlap).
+    public let previouslyArchived: Set<String>
+
+    static func key(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> String { "\(jobID)\u{1}\(kind.rawValue)\u{1}\(fileIndex)" }
+
+    /// Opens the state: resumes `active.journal` if there is one, else starts a window.
+    public init(directory: String, requestedWindow: (since: Date?, until: Date?), overlap: TimeInterval, now: Date,
+                runID: String, endpoint: String, projectID: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let activePath = directory + "/active.journal"
+        let records = try RunJournal.load(activePath)
+        if let first = records.first, first.type == .run, let w = first.window,
+           let since = Timestamp.parse(w.createSince), let until = Timestamp.parse(w.createUntil) {
+            let window = try TimeWindow(since: since, until: until)
+            if let s = requestedWindow.since, Int(s.timeIntervalSince1970) != Int(since.timeIntervalSince1970) {
+                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished; run without --since/--until to finish it first")
+            }
+            if let u = requestedWindow.until, Int(u.timeIntervalSince1970) != Int(until.timeIntervalSince1970) {
+                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished; run without --since/--until to finish it first")
+            }
+            self.window = window
+            startedAt = first.startedAt ?? Timestamp.format(now)
+            resumed = true
+        } else {
+            let since = requestedWindow.since ?? Self.lastCompleteUntil(directory).map { $0.addingTimeInterval(-overlap) } ?? now.addingTimeInterval(-86400)
+            window = try TimeWindow(since: since, until: requestedWindow.until ?? now)
+            startedAt = Timestamp.format(now)
+            resumed = false
+        }
+        journal = try RunJournal(path: activePath)
+        var previous: Set<String> = []
+        for record in try RunJournal.load(directory + "/previous.journal") where record.type == .job {
+            if let job = record.job, let created = job.createTime.flatMap(Timestamp.parse), created >= window.since {
+                previous.insert(job.jobID)
+            }
+        }
+        previouslyArchived = previous
+        for record in records { absorb(record) }
+        if !resumed {
+            var first = JournalRecord(type: .run)
+            first.runID = runID
+            first.window = RunWindowRecord(window)
+            first.startedAt = startedAt
+            first.endpoint = endpoint
+            first.projectID = projectID
+            journal.appendLazily(first)
+        }
+    }
+
+    private func absorb(_ record: JournalRecord) {
+        switch record.type {
+        case .job:
+            if let job = record.job, jobs[job.jobID] == nil { jobs[job.jobID] = job }
+        case .artifact:
+            if let artifact = record.artifact, let jobID = record.jobID {
+                storedKeys[Self.key(jobID, artifact.kind, artifact.fileIndex)] = artifact
+            }
+        case .counters:
+            earlierRelists += record.relists ?? 0
+            earlierRetries += record.retries ?? 0
+        default: break
+        }
+    }
+
+    /// The artifact already stored for this key, if any.
+    public func stored(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> ManifestArtifact? {
+        lock.lock(); defer { lock.unlock() }
+        return storedKeys[Self.key(jobID, kind, fileIndex)]
+    }
+
+    /// Records a SUCCEED job taken for archiving (once).
+    public func noteJob(_ job: TtsJob) async throws {
+        let isNew: Bool = {
+            lock.lock(); defer { lock.unlock() }
+            guard jobs[job.jobID] == nil else { return false }
+            jobs[job.jobID] = ManifestJob(job)
+            return true
+        }()
+        guard isNew else { return }
+        var record = JournalRecord(type: .job)
+        record.job = ManifestJob(job)
+        try await journal.append(record)
+    }
+
+    /// Records a stored, verified artifact durably before it counts.
+    public func noteArtifact(_ artifact: ManifestArtifact, jobID: String) async throws {
+        var record = JournalRecord(type: .artifact)
+        record.jobID = jobID
+        record.artifact = artifact
+        try await journal.append(record)
+        lock.withLock { storedKeys[Self.key(jobID, artifact.kind, artifact.fileIndex)] = artifact }
+    }
+
+    /// Persists re-list and retry counts spent so far by this invocation.
+    public func noteCounters(relists: Int, retries: Int) async throws {
+        var record = JournalRecord(type: .counters)
+        record.relists = relists
+        record.retries = retries
+        try await journal.append(record)
+    }
+
+    /// Earlier invocations' re-lists and retries (a resumed run adds its own).
+    public var earlierCounters: (relists: Int, retries: Int) { (earlierRelists, earlierRetries) }
+
+    /// Every job of the window with its stored artifacts, sorted by job id.
+    public func manifestJobs() -> [ManifestJob] {
+        lock.lock(); defer { lock.unlock() }
+        var byJob: [String: [ManifestArtifact]] = [:]
+        for (key, artifact) in storedKeys {
+            byJob[String(key.split(separator: "\u{1}")[0]), default: []].append(artifact)
+        }
+        return jobs.values.sorted { $0.jobID < $1.jobID }.map { job in
+            var job = job
+            job.artifacts = (byJob[job.jobID] ?? []).sorted { ($0.fileIndex, $0.kind) < ($1.fileIndex, $1.kind) }
+            return job
+        }
+    }
+
+    /// Closes the window: the journal becomes `previous.journal` and the window's end is recorded.
+    public func completeWindow(runID: String) async throws {
+        try await journal.close()
+        let previous = directory + "/previous.journal"
+        if rename(directory + "/active.journal", previous) != 0 { throw POSIXFile.error(errno, previous) }
+        let record = ["run_id": runID, "create_until": Timestamp.format(window.until)]
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        try POSIXFile.writeAtomically(Array(data) + [0x0a], to: directory + "/last-complete.json")
+    }
+
+    static func lastCompleteUntil(_ directory: String) -> Date? {
+        guard let data = FileManager.default.contents(atPath: directory + "/last-complete.json"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+              let until = object["create_until"] else { return nil }
+        return Timestamp.parse(until)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// An API endpoint (`https://metastudio.cn-north-4.myhuaweicloud.com`), checked once.
+///
+/// Plain `http` is accepted only for loopback hosts (the simulator) unless explicitly allowed.
+public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    public let scheme: String
+    public let host: String
+    public let port: Int?
+    /// Plain http was accepted for this endpoint (loopback, or `--allow-http`).
+    public let allowsPlainHTTP: Bool
+
+    /// Parses and checks `url`; `allowHTTP` lifts the loopback-only rule for `http`.
+    public init(_ url: String, allowHTTP: Bool = false) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty
+        else {
+            throw TTSArchiveError(.configuration, "'\(Redaction.url(url))' is not an endpoint URL (expected https://HOST[:PORT])")
+        }
+        guard scheme == "https" || scheme == "http" else {
+            throw TTSArchiveError(.configuration, "endpoint scheme '\(scheme)' is not supported: use https")
+        }
+        if scheme == "http" && !Self.isLoopback(host) && !allowHTTP {
+            throw TTSArchiveError(.configuration, "refusing plain http to \(host): only loopback hosts may use http unless --allow-http")
+        }
+        if components.query != nil || components.user != nil {
+            throw TTSArchiveError(.configuration, "an endpoint takes no query string or user info: give https://HOST[:PORT]")
+        }
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = components.port
+        self.allowsPlainHTTP = scheme == "http"
+    }
+
+    /// `https://metastudio.<region>.myhuaweicloud.com`.
+    public static func metaStudio(region: String) throws -> Endpoint {
+        guard !region.isEmpty, region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw TTSArchiveError(.configuration, "'\(region)' is not a region name (like cn-north-4)")
+        }
+        return try Endpoint("https://metastudio.\(region).myhuaweicloud.com")
+    }
+
+    /// The `Host` header: host, and `:port` when it is not the scheme's default.
+    public var hostHeader: String {
+        guard let port, !(scheme == "https" && port == 443) && !(scheme == "http" && port == 80) else { return host }
+        return "\(host):\(port)"
+    }
+
+    /// `scheme://host[:port]`.
+    public var description: String { "\(scheme)://\(hostHeader)" }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+}
+
+import TTSNative

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+import TTSNative
+
+/// `ttsarchive list`: what would tonight archive?
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the jobs of a window through the same lazy, drift-proof iterator as run.",
+        discussion: "A table on a TTY, one JSON object per job with --json (links reduced to scheme+host+path); counts by state on stderr. Exit 1 when records were skipped as malformed."
+    )
+
+    @OptionGroup var api: APIOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Window start, ISO 8601 (default: 24 hours ago).") var since: String?
+    @Option(help: "Window end, ISO 8601 (default: now).") var until: String?
+    @Option(help: "SUCCEED (default), WAITING, PROCESSING, FAILED, or all.") var state = "SUCCEED"
+    @Flag(help: "One JSON object per job per line.") var json = false
+
+    func validate() throws {
+        if let since, Timestamp.parse(since) == nil { throw ValidationError("--since '\(since)' is not ISO 8601") }
+        if let until, Timestamp.parse(until) == nil { throw ValidationError("--until '\(until)' is not ISO 8601") }
+        if !["SUCCEED", "WAITING", "PROCESSING", "FAILED", "all"].contains(state) {
+            throw ValidationError("--state must be SUCCEED, WAITING, PROCESSING, FAILED or all")
+        }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let logger = logging.makeLogger()
+            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            defer { engine.shutdown() }
+            let client = try api.makeClient(engine: engine, logger: logger)
+            let now = Date()
+            let window = try TimeWindow(
+                since: since.flatMap(Timestamp.parse) ?? now.addingTimeInterval(-86400), until: until.flatMap(Timestamp.parse) ?? now)
+            let lister = JobLister(client: client, window: window)
+            let table = !json && isatty(STDOUT_FILENO) == 1
+            if table { print("JOB_ID                                 STATE       CREATED               FORMAT FILES") }
+            let out = FileHandle.standardOutput
+            while let jobs = try await lister.next() {
+                var chunk = ""
+                for job in jobs where state == "all" || job.jobState.rawValue == state {
+                    if json {
+                        chunk += try JobJSON.line(job) + "\n"
+                    } else {
+                        let created = job.createTime ?? "-"
+                        chunk += "\(job.jobID.padding(toLength: 38, withPad: " ", startingAt: 0)) \(job.jobState.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(created.padding(toLength: 21, withPad: " ", startingAt: 0)) \(job.audioFormatRaw.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.files.count)\n"
+                    }
+                }
+                out.write(Data(chunk.utf8))
+            }
+            let snapshot = await lister.snapshot
+            let states = snapshot.countsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            printError("listed \(snapshot.listed) jobs (server count \(snapshot.serverCount)): \(states.isEmpty ? "none" : states)")
+            for bad in snapshot.badRecords { printError("skipped malformed \(bad)") }
+            if !snapshot.badRecords.isEmpty {
+                printError("\(snapshot.badRecords.count) malformed record(s) skipped")
+                throw ExitCode(ExitStatus.partialFailure)
+            }
+            if snapshot.shortfall > 0 {
+                printError("listing drifted: \(snapshot.shortfall) job(s) counted by the API were not seen")
+                throw ExitCode(ExitStatus.partialFailure)
+            }
+        }
+    }
+}
+
+/// A job as one JSON line, links reduced to scheme+host+path.
+enum JobJSON {
+    static func line(_ job: TtsJob) throws -> String {
+        var redacted = job
+        redacted.files = job.files.map { file in
+            TtsJobFile(
+                audioFileURL: file.audioFileURL.map(Redaction.url), audioInfoFileURL: file.audioInfoFileURL.map(Redaction.url),
+                audioSRTFileURL: file.audioSRTFileURL.map(Redaction.url), audioActionFileURL: file.audioActionFileURL.map(Redaction.url))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(redacted), as: UTF8.self)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import TTSArchiveCore
+import TTSNative
+
+/// `ttsarchive run`: the nightly job.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "List the window's SUCCEED TTS jobs, download, verify and archive their artifacts, write the manifest.",
+        discussion: """
+            Resumes an interrupted run first. Without --since, the window starts where the last complete run's \
+            ended minus --overlap (first run: the last 24 hours). Exit 0 when complete with no failures, 1 when \
+            some artifacts failed or the run was interrupted (running again retries them).
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var api: APIOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Window start, ISO 8601 (inclusive).") var since: String?
+    @Option(help: "Window end, ISO 8601 (inclusive; default now).") var until: String?
+    @Option(help: "Concurrent downloads.") var concurrency = 8
+    @Option(name: .customLong("max-file-size"), help: "Largest artifact accepted, bytes (suffixes K, M, G).") var maxFileSize = "2G"
+    @Option(help: "Overlap with the previous window, seconds (or 15m, 1h).") var overlap = "15m"
+    @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = "7d"
+    @Flag(name: .customLong("dry-run"), help: "List and count; download nothing, write nothing.") var dryRun = false
+    @Flag(help: "Print the run summary as JSON on stdout.") var json = false
+
+    func validate() throws {
+        if let since, Timestamp.parse(since) == nil { throw ValidationError("--since '\(since)' is not ISO 8601 (e.g. 2025-06-09T10:48:07Z)") }
+        if let until, Timestamp.parse(until) == nil { throw ValidationError("--until '\(until)' is not ISO 8601") }
+        if !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
+        if Units.bytes(maxFileSize) == nil { throw ValidationError("--max-file-size '\(maxFileSize)' is not a size") }
+        if Units.seconds(overlap) == nil { throw ValidationError("--overlap '\(overlap)' is not a duration") }
+        if Units.seconds(pendingMaxAge) == nil { throw ValidationError("--pending-max-age '\(pendingMaxAge)' is not a duration") }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let logger = logging.makeLogger()
+            let engine = HTTPEngine(maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            defer { engine.shutdown() }
+            let client = try api.makeClient(engine: engine, logger: logger)
+            var options = RunOptions()
+            options.since = since.flatMap(Timestamp.parse)
+            options.until = until.flatMap(Timestamp.parse)
+            options.concurrency = concurrency
+            options.maxFileSize = Units.bytes(maxFileSize)!
+            options.overlap = Units.seconds(overlap)!
+            options.pendingMaxAge = Units.seconds(pendingMaxAge)!
+            options.dryRun = dryRun
+            let context = RunContext(
+                store: try store.openStore(create: true), manifests: try ManifestDirectory(path: store.manifests), client: client,
+                engine: engine, hostPolicy: HostPolicy(endpoint: client.endpoint, extraHosts: api.allowHosts, allowHTTP: api.allowHTTP),
+                logger: logger)
+            let display = ProgressDisplay()
+            let runTask = Task { try await NightlyRun(context: context, options: options).execute(progress: { display.show($0) }) }
+            let signals = StopSignals { runTask.cancel() }
+            defer { signals.cancel() }
+            let outcome: RunOutcome
+            do {
+                outcome = try await runTask.value
+            } catch let stopped as RunStopped {
+                display.finish()
+                RunReport.print(stopped.outcome, json: json)
+                throw stopped
+            }
+            display.finish()
+            RunReport.print(outcome, json: json)
+            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        }
+    }
+}
+
+/// SIGINT/SIGTERM: stop taking work, settle, write the manifest, exit non-zero.
+final class StopSignals: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ onStop: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                printError("ttsarchive: stopping: finishing in-flight work and writing the manifest (signal \(number))")
+                onStop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// Parses `2G`, `512M`, `15m`, `7d`.
+enum Units {
+    static func bytes(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        if let last = text.last?.uppercased().first, let factor = units[last], let n = Int64(text.dropLast()), n > 0 { return n * factor }
+        return Int64(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    static func seconds(_ text: String) -> TimeInterval? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        if let last = text.last, let factor = units[last], let n = Double(text.dropLast()), n >= 0 { return n * factor }
+        return Double(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+}

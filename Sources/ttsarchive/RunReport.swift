@@ -1,0 +1,66 @@
+import Foundation
+import TTSArchiveCore
+
+/// The live progress line on a TTY; a status line every 30 s otherwise (cron).
+final class ProgressDisplay: @unchecked Sendable {
+    private let isTTY = isatty(STDERR_FILENO) == 1
+    private let lock = NSLock()
+    private var lastLine = Date()
+    private var drewLine = false
+
+    init() {}
+
+    func show(_ p: RunProgress) {
+        lock.lock(); defer { lock.unlock() }
+        let mb = Double(p.bytes) / 1_000_000
+        let rate = p.elapsed > 0 ? mb / p.elapsed : 0
+        let text = String(format: "jobs %d/%d  files %d (+%d queued)  %.1f MB  %.1f MB/s  failures %d  oldest link %dm%02ds/60m",
+                          p.jobsListed, p.serverCount, p.artifactsDone, p.artifactsQueued, mb, rate, p.failures,
+                          Int(p.oldestLinkAge) / 60, Int(p.oldestLinkAge) % 60)
+        if isTTY {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            drewLine = true
+        } else if Date().timeIntervalSince(lastLine) >= 30 {
+            lastLine = Date()
+            printError("ttsarchive: " + text)
+        }
+    }
+
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if drewLine { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// The end-of-run summary: a few human lines (the head digest last) or JSON.
+enum RunReport {
+    static func print(_ outcome: RunOutcome, json: Bool) {
+        let m = outcome.manifest
+        let c = m.counts
+        if json {
+            var summary: [String: Any] = [
+                "run_id": m.runID, "complete": m.complete, "window": ["create_since": m.window.createSince, "create_until": m.window.createUntil],
+                "jobs_listed": c.jobsListed, "jobs_by_state": c.jobsByState, "artifacts_stored": c.artifactsStored,
+                "objects_new": c.objectsNew, "objects_deduplicated": c.objectsDeduplicated, "bytes": c.bytes,
+                "stored_bytes": c.storedBytes, "relists": c.relists, "retries": c.retries, "failures": m.failures.count,
+                "exit_code": outcome.exitCode,
+            ]
+            if let path = outcome.manifestPath { summary["manifest"] = path }
+            if let head = outcome.head { summary["head_sha256"] = head.sha256 }
+            if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]) {
+                Swift.print(String(decoding: data, as: UTF8.self))
+            }
+            return
+        }
+        let states = c.jobsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        Swift.print("run \(m.runID): window \(m.window.createSince) … \(m.window.createUntil)\(m.complete ? "" : " (INCOMPLETE)")")
+        Swift.print("jobs listed \(c.jobsListed) (\(states.isEmpty ? "none" : states)); already archived \(c.jobsAlreadyArchived); pending carried \(m.pending.count)")
+        Swift.print("artifacts \(c.artifactsStored) stored, \(c.objectsNew) new objects, \(c.objectsDeduplicated) de-duplicated; \(c.bytes) bytes, \(c.storedBytes) stored; re-lists \(c.relists), retries \(c.retries)")
+        for failure in m.failures.prefix(20) {
+            Swift.print("FAILED \(failure.jobID) \(failure.kind?.rawValue ?? "job")\(failure.fileIndex.map { "[\($0)]" } ?? ""): \(failure.error)")
+        }
+        if m.failures.count > 20 { Swift.print("… and \(m.failures.count - 20) more failures (see the manifest)") }
+        if let path = outcome.manifestPath { Swift.print("manifest \(path)") }
+        if let head = outcome.head { Swift.print("head \(head.sha256)") }
+    }
+}
