@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
-# make demo: stores a few real files in a fresh archive, verifies it, and reads one back.
+# make demo: starts the built-in MetaStudio simulator on loopback, runs a real nightly archive
+# against it into ./archive and ./manifests, verifies the archive, and prints where the manifest is.
 set -euo pipefail
-bin=$1
+bin=${1:-.build/debug}
+jobs=${DEMO_JOBS:-300}
 work=$(mktemp -d /tmp/ttsarchive-demo.XXXXXX)
-echo "demo: archive in $work/archive"
-head -c 2000000 /dev/urandom > "$work/noise.bin"
-printf '1\n00:00:00,000 --> 00:00:01,500\nhello\n\n' > "$work/sub.srt"
-"$bin/ttsarchive" put --archive "$work/archive" "$work/noise.bin" "$work/sub.srt" "$work/sub.srt"
-"$bin/ttsarchive" verify --archive "$work/archive"
-digest=$(sha256sum "$work/sub.srt" | cut -c1-64)
-echo "demo: ttsarchive cat $digest"
-"$bin/ttsarchive" cat --archive "$work/archive" "$digest"
+trap 'kill "$sim_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# A new seed per demo, so each demo is a new night of jobs (identical files still de-duplicate).
+seed=$(date +%s)
+since=$(date -u -d '24 hours ago' +%Y-%m-%dT%H:%M:%SZ)
+until=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+"$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --seed "$seed" --jobs "$jobs" \
+  --window-start "$since" --window-end "$until" > "$work/sim.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "demo: the simulator did not start:"; cat "$work/sim.log"; exit 1; }
+endpoint="http://127.0.0.1:$(cat "$work/port")"
+echo "demo: simulator on $endpoint ($jobs jobs, seed $seed)"
+
+# The simulator's documented test credentials (see ttsarchive-sim --help); never real ones.
+export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001
+export HUAWEICLOUD_SDK_SK=simulator-secret-key-not-a-real-secret-0001
+export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+
+echo "demo: ttsarchive run --endpoint $endpoint --since $since --until $until"
+status=0
+"$bin/ttsarchive" run --endpoint "$endpoint" --since "$since" --until "$until" || status=$?
+echo
+echo "demo: ttsarchive verify"
+"$bin/ttsarchive" verify
+echo
+echo "demo: manifest: manifests/$(sed -n 's/.*"file":"\([^"]*\)".*/\1/p' manifests/HEAD.json)  (head: manifests/HEAD.json)"
+exit $status

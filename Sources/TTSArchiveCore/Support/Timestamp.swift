@@ -14,20 +14,20 @@ public enum Timestamp {
     /// Parses ISO 8601: with or without fractional seconds, `Z` or an offset, a space instead of
     /// `T`, or a bare date (midnight UTC). Nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
-        let variants: [ISO8601DateFormatter.Options] = [
+        var trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
+        // A date-time without a zone is taken as UTC.
+        if trimmed.count == 19, trimmed.contains("T") { trimmed += "Z" }
+        var variants: [ISO8601DateFormatter.Options] = [
             [.withInternetDateTime],
             [.withInternetDateTime, .withFractionalSeconds],
-            [.withFullDate],
         ]
+        if trimmed.count == 10 { variants = [[.withFullDate]] }
         for options in variants {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
             formatter.timeZone = TimeZone(identifier: "UTC")
             if let date = formatter.date(from: trimmed) { return date }
         }
-        // A date-time without a zone is taken as UTC.
-        if !trimmed.hasSuffix("Z"), trimmed.count == 19 { return parse(trimmed + "Z") }
         return nil
     }
 }
