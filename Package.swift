@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through Hummingbird; declared because the simulator uses them directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -59,6 +62,8 @@ let package = Package(
             dependencies: [
                 "TTSArchiveCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,11 +77,18 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "TTSArchiveCoreTests",
-            dependencies: ["TTSArchiveCore", "TTSNative"],
+            dependencies: [
+                "TTSArchiveCore", "TTSNative",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TTSArchiveCore", "TTSSimulator", "ttsarchive", "ttsarchive-sim"],
+            dependencies: [
+                "TTSArchiveCore", "TTSNative", "TTSSimulator", "ttsarchive", "ttsarchive-sim",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

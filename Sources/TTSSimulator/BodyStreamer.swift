@@ -59,9 +59,15 @@ struct BodyStreamer: Sendable {
             }
         }
         if cutsShort || cutAfterwards {
-            if fault == .reset, let provider = channel as? any SocketOptionProvider {
-                // Linger 0: close() sends an RST instead of a FIN.
-                try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            if fault == .reset {
+                // Linger 0, then close at once: the kernel answers with an RST, before the
+                // stream's own shutdown can half-close the socket with a FIN.
+                // A short pause first, so what was sent has reached the client's socket.
+                try? await Task.sleep(for: .milliseconds(20))
+                if let provider = channel as? any SocketOptionProvider {
+                    try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+                }
+                try? await channel.close()
             }
             throw DeliberateCut()
         }

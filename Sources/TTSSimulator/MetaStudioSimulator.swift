@@ -61,13 +61,30 @@ import Synchronization
 ///   default 1 TiB; up to 1 MiB of real bytes, then the connection closes): an object is
 ///   affected while `hash(seed, fault, key) < rate`.
 /// - `bandwidth`: a global token bucket over all download bytes.
+///
+/// ## Knobs (``SimulatorConfig``; JSON keys as in `--config`, flags of `ttsarchive-sim`)
+/// World, fixed at start: `seed` (`--seed`), `job_count` (`--jobs`, 500), `window_start` /
+/// `window_end` (`--window-start/--window-end`, default the last 24 h), `state_mix`,
+/// `format_mix`, `audio_min_bytes` / `audio_max_bytes` (50 KB / 2 MB), `giant_audio_bytes` /
+/// `giant_audio_count` (the oldest SUCCEED job(s) get one WAV of exactly that size, never
+/// shared), `shared_audio_fraction` (0.05), `second_file_fraction`, `timestamp_fraction`,
+/// `subtitle_fraction`, `action_fraction`, `pending_succeed_fraction`, `project_id`, `bucket`,
+/// `chunk_bytes`, `absurd_content_length`. Credentials (`access_key`, `secret_key`,
+/// `auth_token`) only from code or the environment.
+/// Runtime, also through `/__control`: `link_ttl` (3600), `bandwidth` (none; 0 in a patch
+/// removes it), `appear_per_page` (0), `faults`, `fault_mode`, `fault_attempts` (1),
+/// `trickle_chunk_bytes` (512), `trickle_delay_ms` (100), `trickle_max_seconds` (3),
+/// `pending_become_succeeded_after` (none; negative in a patch switches it off).
 public final class MetaStudioSimulator: Sendable {
     private let core: SimulatorCore
     private let server = Mutex<(group: ServiceGroup, task: Task<Void, Never>)?>(nil)
+    /// The config as given, checked by ``start()``.
+    private let requested: SimulatorConfig
 
     /// A simulator for `config`; the world is generated here, the server starts in ``start()``.
     public init(config: SimulatorConfig, logger: Logger = Logger(label: "ttsarchive-sim", factory: { _ in SwiftLogNoOpLogHandler() })) {
-        core = SimulatorCore(config: config, logger: logger)
+        core = SimulatorCore(config: config.sanitized, logger: logger)
+        requested = config
     }
 
     /// The start-up configuration.
@@ -80,8 +97,11 @@ public final class MetaStudioSimulator: Sendable {
     public var port: Int { core.port }
 
     /// Binds 127.0.0.1:`config.port` (0 = any free port), serves in the background, and
-    /// returns the port.
+    /// returns the port. Throws ``SimulatorConfigError`` for a config that ``SimulatorConfig/validate()``
+    /// refuses; a second call returns the port already bound.
     public func start() async throws -> Int {
+        try requested.validate()
+        if server.withLock({ $0 != nil }), core.port != 0 { return core.port }
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let core = self.core
         let app = Application(

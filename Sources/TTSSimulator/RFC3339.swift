@@ -10,6 +10,17 @@ enum RFC3339 {
             + pad(inDay % 3600 / 60, 2) + ":" + pad(inDay % 60, 2) + "Z"
     }
 
+    /// The HTTP date (RFC 9110 IMF-fixdate) of whole seconds since 1970, for `Last-Modified`.
+    static func httpDate(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = Int(seconds - days * 86_400)
+        let (y, m, d) = civil(fromDays: days)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return weekdays[Int(((days % 7) + 7) % 7)] + ", " + pad(d, 2) + " " + months[m - 1] + " " + pad(y, 4) + " "
+            + pad(inDay / 3600, 2) + ":" + pad(inDay % 3600 / 60, 2) + ":" + pad(inDay % 60, 2) + " GMT"
+    }
+
     /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (either case of `T`/`Z`) as seconds
     /// since 1970; nil for anything else, including impossible dates.
     static func parse(_ text: String) -> Double? {

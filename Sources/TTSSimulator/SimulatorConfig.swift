@@ -114,7 +114,12 @@ public struct SimulatorConfig: Sendable, Codable {
         guard windowStart <= windowEnd else { throw .emptyWindow }
         try require(audioMinBytes >= 512, "audio_min_bytes", audioMinBytes, ">= 512")
         try require(audioMaxBytes >= audioMinBytes, "audio_max_bytes", audioMaxBytes, ">= audio_min_bytes")
-        if let giantAudioBytes { try require(giantAudioBytes >= 512, "giant_audio_bytes", giantAudioBytes, ">= 512") }
+        // RIFF sizes are 32-bit: no WAV can be 4 GiB or more.
+        try require(audioMaxBytes <= 0xFFFF_FFFF, "audio_max_bytes", audioMaxBytes, "< 4 GiB")
+        if let giantAudioBytes {
+            try require((512...0xFFFF_FFFF).contains(giantAudioBytes), "giant_audio_bytes", giantAudioBytes, "512 B … 4 GiB - 1")
+        }
+        try require(giantAudioCount >= 0, "giant_audio_count", giantAudioCount, ">= 0")
         try require(linkTTL > 0, "link_ttl", linkTTL, "> 0")
         if let bandwidth { try require(bandwidth > 0, "bandwidth", bandwidth, "> 0") }
         try require(appearPerPage >= 0, "appear_per_page", appearPerPage, ">= 0")
@@ -132,6 +137,35 @@ public struct SimulatorConfig: Sendable, Codable {
         }
         try require(stateMix.total > 0, "state_mix", "all zero", "a positive weight")
         try require(formatMix.total > 0, "format_mix", "all zero", "a positive weight")
+    }
+}
+
+extension SimulatorConfig {
+    /// A copy with every knob forced into a range the generator can work with, so that a
+    /// config that ``validate()`` would refuse never crashes the simulator (``MetaStudioSimulator/start()``
+    /// still refuses it with the reason).
+    var sanitized: SimulatorConfig {
+        var c = self
+        c.jobCount = max(0, min(jobCount, 10_000_000))
+        if c.windowEnd < c.windowStart { c.windowEnd = c.windowStart }
+        c.audioMinBytes = min(max(512, audioMinBytes), 0xFFFF_FFFF)
+        c.audioMaxBytes = min(max(c.audioMinBytes, audioMaxBytes), 0xFFFF_FFFF)
+        c.giantAudioBytes = giantAudioBytes.map { min(max(512, $0), 0xFFFF_FFFF) }
+        c.giantAudioCount = max(0, giantAudioCount)
+        if stateMix.total <= 0 || [stateMix.succeed, stateMix.waiting, stateMix.processing, stateMix.failed].contains(where: { $0 < 0 }) {
+            c.stateMix = JobStateMix()
+        }
+        if formatMix.total <= 0 || [formatMix.wav, formatMix.mp3, formatMix.pcm].contains(where: { $0 < 0 }) {
+            c.formatMix = AudioFormatMix()
+        }
+        c.chunkBytes = max(1024, chunkBytes)
+        c.faultAttempts = max(1, faultAttempts)
+        c.trickleChunkBytes = max(1, trickleChunkBytes)
+        c.trickleDelayMilliseconds = max(0, trickleDelayMilliseconds)
+        c.appearPerPage = max(0, appearPerPage)
+        c.linkTTL = linkTTL > 0 ? linkTTL : 3600
+        if let bandwidth, bandwidth <= 0 { c.bandwidth = nil }
+        return c
     }
 }
 

@@ -48,7 +48,7 @@ extension SimulatorResponder {
                 resource: resource,
                 extra: [("Expires", RFC3339.format(expires)), ("ServerTime", RFC3339.format(Int64(now)))])
         }
-        guard let (_, _, content) = core.resolve(objectKey: keyText) else {
+        guard let (job, _, content) = core.resolve(objectKey: keyText) else {
             return SimulatorResponses.obsError(
                 .notFound, code: "NoSuchKey", message: "The specified key does not exist.", requestID: requestID,
                 resource: resource)
@@ -64,7 +64,7 @@ extension SimulatorResponder {
         let etag = await core.etags.etag(for: content, body: body)
         var headers: HTTPFields = [
             .contentType: body.mediaType, .eTag: etag, .acceptRanges: "bytes",
-            .lastModified: "Mon, 09 Jun 2025 10:48:07 GMT",
+            .lastModified: RFC3339.httpDate(job.createTime),
         ]
         SimulatorResponses.setOBSRequestID(requestID, in: &headers)
 

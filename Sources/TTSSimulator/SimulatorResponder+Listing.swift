@@ -42,7 +42,7 @@ extension SimulatorResponder {
         let (count, page) = core.world.withLock { $0.list(query) }
         var renderer = JobRenderer(
             baseURL: core.baseURL, bucket: core.config.bucket, signer: core.signer,
-            expires: Int64(Date().timeIntervalSince1970 + knobs.linkTTL), seed: core.config.seed,
+            expires: Int64((Date().timeIntervalSince1970 + knobs.linkTTL).rounded(.up)), seed: core.config.seed,
             foreignHostRate: knobs.faults[.foreignHost])
         var hostile = 0, broken = 0
         let records: [JSONValue] = page.map { job in

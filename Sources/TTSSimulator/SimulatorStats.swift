@@ -22,7 +22,8 @@ public struct SimulatorStatsSnapshot: Sendable, Codable, Hashable {
     public var authFailures = 0
     /// API requests refused with 400 (MSS.000000003).
     public var validationErrors = 0
-    /// Faults injected, by fault name (hostile ids and bad records count once per record served).
+    /// Faults injected, by fault name: `hostile_job_id` and `bad_record` count once per record
+    /// served, `foreign_host` once per link minted, every other fault once per response.
     public var faults: [String: Int] = [:]
     /// Download body bytes handed to the network, all objects together.
     public var bytesSent = 0

@@ -16,48 +16,58 @@ struct SpeechWaveform: Sendable {
     /// Samples in the buffer; an even byte offset below `2 * sampleCount` starts a sample.
     var sampleCount: Int { buffer.readableBytes / 2 }
 
-    init(seed: UInt64, sampleCount: Int = 1 << 20) {
+    init(seed: UInt64, sampleCount: Int = 1 << 19) {
         var rng = SeededRandom(seed: seed, stream: "waveform")
-        var samples = [Int16](repeating: 0, count: sampleCount)
-        let rate = 16_000.0
-        var i = 0
+        var buffer = ByteBufferAllocator().buffer(capacity: sampleCount * 2)
+        // Written through a raw pointer, with one period of each syllable's harmonics tabulated
+        // up front: tests build many simulators in debug builds, where per-sample `sin` calls
+        // and checked array accesses would cost seconds.
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: sampleCount * 2) { raw in
+            let out = raw.bindMemory(to: Int16.self)
+            let rate = 16_000.0
+            var i = 0
+            var table = [Double](repeating: 0, count: 256)
 
-        func noise(_ rng: inout SeededRandom) -> Double {
-            // Sum of four uniforms: close enough to Gaussian, and cheap.
-            (rng.unit() + rng.unit() + rng.unit() + rng.unit() - 2) * 1.7
-        }
-        func pause(_ seconds: Double, _ rng: inout SeededRandom) {
-            let end = min(sampleCount, i + Int(rate * seconds))
-            while i < end {
-                samples[i] = Int16(noise(&rng) * 22)
-                i += 1
+            func noise(_ rng: inout SeededRandom) -> Double {
+                // Two 32-bit uniforms from one draw: a triangular, roughly Gaussian value.
+                let bits = rng.next()
+                return (Double(bits & 0xFFFF_FFFF) + Double(bits >> 32)) / 4_294_967_296.0 - 1
             }
-        }
-
-        while i < sampleCount {
-            for _ in 0..<rng.int(in: 2...7) {
-                let length = Int(rate * (0.08 + rng.unit() * 0.2))
-                let f0 = 90 + rng.unit() * 150
-                let amplitude = 2500 + rng.unit() * 8500
-                let harmonics = (1...6).map { k in (0.2 + rng.unit() * 0.8) / Double(k) }
-                var phase = 0.0
-                for n in 0..<length where i < sampleCount {
-                    let envelope = sin(Double.pi * Double(n) / Double(length))
-                    phase += 2 * Double.pi * f0 * (1 + 0.05 * sin(Double(n) / 800)) / rate
-                    var value = 0.0
-                    for (k, weight) in harmonics.enumerated() { value += weight * sin(phase * Double(k + 1)) }
-                    value = value * amplitude * envelope + noise(&rng) * amplitude * 0.04 * envelope
-                    samples[i] = Int16(max(-32_768, min(32_767, value)))
+            func pause(_ seconds: Double, _ rng: inout SeededRandom) {
+                let end = min(sampleCount, i + Int(rate * seconds))
+                while i < end {
+                    out[i] = Int16(noise(&rng) * 40).littleEndian
                     i += 1
                 }
-                pause(0.02 + rng.unit() * 0.06, &rng)
             }
-            pause(0.15 + rng.unit() * 0.45, &rng)
-        }
 
-        var buffer = ByteBufferAllocator().buffer(capacity: sampleCount * 2)
-        samples.withUnsafeBufferPointer { pointer in
-            for sample in pointer { buffer.writeInteger(sample, endianness: .little) }
+            while i < sampleCount {
+                for _ in 0..<rng.int(in: 2...7) {
+                    let length = Int(rate * (0.08 + rng.unit() * 0.2))
+                    let period = Int(rate / (90 + rng.unit() * 150))
+                    let amplitude = 2500 + rng.unit() * 8500
+                    let weights = (1...6).map { k in (0.2 + rng.unit() * 0.8) / Double(k) }
+                    for n in 0..<period {
+                        let phase = 2 * Double.pi * Double(n) / Double(period)
+                        var value = 0.0
+                        for (k, weight) in weights.enumerated() { value += weight * sin(phase * Double(k + 1)) }
+                        table[n] = value * amplitude
+                    }
+                    let end = min(sampleCount, i + length)
+                    var n = 0
+                    while i < end {
+                        let x = Double(n) / Double(length)
+                        let envelope = 4 * x * (1 - x)
+                        let value = (table[n % period] + noise(&rng) * amplitude * 0.06) * envelope
+                        out[i] = Int16(max(-32_768, min(32_767, value))).littleEndian
+                        i += 1
+                        n += 1
+                    }
+                    pause(0.02 + rng.unit() * 0.06, &rng)
+                }
+                pause(0.15 + rng.unit() * 0.45, &rng)
+            }
+            return sampleCount * 2
         }
         self.buffer = buffer
     }

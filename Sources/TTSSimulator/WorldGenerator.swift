@@ -56,8 +56,10 @@ struct WorldGenerator: Sendable {
             eventuallySucceeds: state.isPending && rng.chance(config.pendingSucceedFraction),
             failMessage: state == .failed ? rng.pick(Self.failMessages) : nil, files: [], badRecord: nil)
 
+        var isGiant = false
         if state == .succeeded, giantsLeft > 0, let giant = config.giantAudioBytes {
             giantsLeft -= 1
+            isGiant = true
             let audio = AudioSpec(
                 format: .wav, sampleRate: 16_000, size: AudioLayout.exactSize(giant, format: .wav), seed: rng.next())
             job.files = [SimFile(audio: audio, textSeed: rng.next(), hasTimestamps: false, hasSubtitles: false)]
@@ -72,7 +74,8 @@ struct WorldGenerator: Sendable {
             let count = rng.chance(config.secondFileFraction) ? 2 : 1
             job.files = (0..<count).map { _ in makeFile(format: job.audioFormat, job: job, rng: &rng) }
         }
-        donors.append((job.audioFormat, job.needTimestamp, job.genSRT, job.files))
+        // A giant file is shared by nobody: "one 2 GiB file" must stay one.
+        if !isGiant { donors.append((job.audioFormat, job.needTimestamp, job.genSRT, job.files)) }
 
         var faultRNG = SeededRandom(seed: config.seed, stream: "job-faults", index: UInt64(index))
         if state == .succeeded, faultRNG.chance(faults[.hostileJobID]) {

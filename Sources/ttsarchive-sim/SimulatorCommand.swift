@@ -12,21 +12,32 @@ struct SimulatorCommand: AsyncParsableCommand {
         abstract: "A Huawei Cloud MetaStudio (ShowTtsJob + OBS links) simulator on 127.0.0.1.",
         discussion: """
             Credentials come from the environment, never from the command line:
-              HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK   AK/SK accepted for SDK-HMAC-SHA256
-                                                       (default \(SimulatorConfig.defaultAccessKey) /
-                                                        \(SimulatorConfig.defaultSecretKey))
-              TTSARCHIVE_AUTH_TOKEN                    token accepted in X-Auth-Token
-                                                       (default \(SimulatorConfig.defaultAuthToken))
-              HUAWEICLOUD_SDK_PROJECT_ID               project id (default \(SimulatorConfig.defaultProjectID))
+              HUAWEICLOUD_SDK_AK          access key accepted for SDK-HMAC-SHA256
+                                          (default \(SimulatorConfig.defaultAccessKey))
+              HUAWEICLOUD_SDK_SK          its secret key
+                                          (default \(SimulatorConfig.defaultSecretKey))
+              TTSARCHIVE_AUTH_TOKEN       token accepted in X-Auth-Token
+                                          (default \(SimulatorConfig.defaultAuthToken))
+              HUAWEICLOUD_SDK_PROJECT_ID  project id in the API paths
+                                          (default \(SimulatorConfig.defaultProjectID))
             The defaults are public test credentials that open nothing real.
 
-            Faults (--fault NAME=RATE, repeatable; RATE from 0 to 1): \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")).
-            By default a faulty object or page fails only on its first attempt (--fault-attempts), so a
-            retry succeeds; --fault-mode random draws every request independently.
+            Faults, --fault NAME=RATE (repeatable, RATE from 0 to 1):
+              listing:   list_5xx, list_429, malformed_json
+              records:   bad_record, hostile_job_id
+              downloads: download_5xx, download_429, reset, truncate, flip, trickle
+              links:     foreign_host, redirect_file, absurd_length
+            By default a faulty object or page fails on its first attempt only
+            (--fault-attempts N for more), so a retry succeeds; --fault-mode random
+            draws every request independently.
 
-            Runtime control: GET /__stats, POST /__control (JSON patch of link_ttl, bandwidth,
-            appear_per_page, faults, fault_mode, fault_attempts, trickle_*), POST /__reset_stats.
-            Prints "ttsarchive-sim listening on http://127.0.0.1:PORT" once ready.
+            While running: GET /__stats (counters), POST /__control (a JSON patch of
+            link_ttl, bandwidth, appear_per_page, faults, fault_mode, fault_attempts,
+            trickle_chunk_bytes, trickle_delay_ms, trickle_max_seconds,
+            pending_become_succeeded_after), POST /__reset_stats.
+
+            Prints "ttsarchive-sim listening on http://127.0.0.1:PORT" when ready and
+            runs until SIGINT or SIGTERM.
             """)
 
     @Option(help: "TCP port on 127.0.0.1 (0 picks a free one).")

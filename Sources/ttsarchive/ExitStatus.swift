@@ -21,7 +21,7 @@ enum ExitStatus {
             case .damaged: return damage
             case .notAStore, .notWritable, .diskFull, .io: return unusableStore
             }
-        case let error as TTSArchiveError:
+        case let error as any ExitCoded:
             return error.exitCode
         default:
             return partialFailure

@@ -14,7 +14,8 @@ struct TTSArchiveCommand: AsyncParsableCommand {
             5 verification found damage.
             """,
         version: ToolInfo.version,
-        subcommands: [RunCommand.self, ListCommand.self, PutCommand.self, CatCommand.self, VerifyCommand.self]
+        subcommands: [RunCommand.self, ListCommand.self, PutCommand.self, CatCommand.self, VerifyCommand.self, RestoreCommand.self, ExportCommand.self,
+                      StatusCommand.self, ReportCommand.self, ConfigCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; the contract says 2. Everything else (help,

@@ -9,7 +9,7 @@ struct RunTests {
     @Test func cleanRunOf500Jobs() async throws {
         let sim = try await SimHarness.start(jobs: 500)
         let dir = ScratchDirectory("run500")
-        let result = try sim.run(dir, extra: ["-vv"])
+        let result = try await sim.run(dir, extra: ["-vv"])
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
         let manifest = try RunFiles(dir: dir).manifest()
         #expect(manifest.complete)
@@ -43,9 +43,10 @@ struct RunTests {
         #expect(manifest.counts.bytes == manifest.jobs.flatMap(\.artifacts).reduce(0) { $0 + $1.size })
 
         // The store verifies, from ttsarchive and from standard tools.
-        #expect(try ToolProcess.run(["verify", "--archive", dir.sub("archive")]).status == 0)
+        #expect(try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")]).status == 0)
         let sample = try #require(manifest.jobs.first?.artifacts.first)
-        #expect(shell("gunzip -c '\(dir.sub("archive/" + sample.object))' | sha256sum").hasPrefix(sample.sha256))
+        let gunzip = try await ToolProcess.run(["-c", "gunzip -c '\(dir.sub("archive/" + sample.object))' | sha256sum"], executable: "/bin/sh")
+        #expect(gunzip.stdout.hasPrefix(sample.sha256))
 
         // Nothing secret anywhere: outputs (with -vv logs), manifests, state.
         for secret in sim.secrets {
@@ -59,7 +60,7 @@ struct RunTests {
 
         // A second run over the same window fetches nothing again.
         sim.simulator.resetStats()
-        let again = try sim.run(dir)
+        let again = try await sim.run(dir)
         #expect(again.status == 0, "\(again.stderr.suffix(1000))")
         let second = try RunFiles(dir: dir).manifest()
         #expect(second.counts.jobsAlreadyArchived == succeeded.count)
@@ -78,8 +79,8 @@ struct RunTests {
         try process.run()
         try await Task.sleep(for: .seconds(3))
         kill(process.processIdentifier, SIGINT)
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = String(decoding: await ToolProcess.readAll(out), as: UTF8.self)
+        await ToolProcess.wait(process)
         #expect(process.terminationStatus == 1, "\(output)")
         let manifest = try RunFiles(dir: dir).manifest()
         #expect(!manifest.complete)
@@ -88,23 +89,11 @@ struct RunTests {
         var patch = ControlPatch()
         patch.bandwidth = 0
         _ = try sim.simulator.apply(patch)
-        let finish = try sim.run(dir, window: false)
+        let finish = try await sim.run(dir, window: false)
         #expect(finish.status == 0, "\(finish.stderr.suffix(1000))")
         let final = try RunFiles(dir: dir).manifest()
         #expect(final.complete && final.window == manifest.window)
         #expect(final.previousManifest?.runID == manifest.runID)
         await sim.stop()
     }
-}
-
-func shell(_ command: String) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try? process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
 }

@@ -9,8 +9,9 @@ import TTSSimulator
 struct SimHarness {
     let simulator: MetaStudioSimulator
     let endpoint: String
-    static let since = "2025-06-09T00:00:00Z"
-    static let until = "2025-06-10T00:00:00Z"
+    /// The last 24 hours (to the minute), so pending jobs are young, as they are at night.
+    static let until: String = Timestamp.format(Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60))
+    static let since: String = Timestamp.format(Timestamp.parse(until)!.addingTimeInterval(-86400))
 
     static func start(jobs: Int, seed: UInt64 = 7, _ configure: (inout SimulatorConfig) -> Void = { _ in }) async throws -> SimHarness {
         var config = SimulatorConfig(seed: seed, jobCount: jobs, windowStart: Timestamp.parse(since)!, windowEnd: Timestamp.parse(until)!)
@@ -34,8 +35,8 @@ struct SimHarness {
     func stop() async { await simulator.shutdown() }
 
     /// `ttsarchive run` against this simulator over the window, into `dir`.
-    func run(_ dir: ScratchDirectory, extra: [String] = [], window: Bool = true) throws -> ToolProcess.Result {
-        try ToolProcess.run(runArguments(dir, extra: extra, window: window), environment: environment)
+    func run(_ dir: ScratchDirectory, extra: [String] = [], window: Bool = true) async throws -> ToolProcess.Result {
+        try await ToolProcess.run(runArguments(dir, extra: extra, window: window), environment: environment)
     }
 
     func runArguments(_ dir: ScratchDirectory, extra: [String] = [], window: Bool = true) -> [String] {

@@ -24,9 +24,38 @@ struct ToolProcess {
     }
 
     /// Runs to completion. `environment` is added to a minimal environment (PATH, HOME).
+    ///
+    /// The waiting happens on a thread of its own: blocking a cooperative-pool thread here would
+    /// starve the in-process simulator's handlers (two cores, two pool threads) and deadlock.
     static func run(
         _ arguments: [String], executable: String = ToolProcess.ttsarchive, environment: [String: String] = [:],
         stdin: Data? = nil, directory: String? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(arguments, executable: executable, environment: environment, stdin: stdin, directory: directory)
+                })
+            }.start()
+        }
+    }
+
+    /// Waits for `process` on a thread of its own.
+    static func wait(_ process: Process) async {
+        await withCheckedContinuation { continuation in
+            Thread { process.waitUntilExit(); continuation.resume() }.start()
+        }
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    static func readAll(_ pipe: Pipe) async -> Data {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }.start()
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], executable: String, environment: [String: String], stdin: Data?, directory: String?
     ) throws -> Result {
         let process = configured(executable, arguments, environment: environment, directory: directory)
         let out = Pipe(), err = Pipe(), input = Pipe()

@@ -70,7 +70,8 @@ struct ChecksMP3Tests {
 
     @Test("a Xing header gives the exact duration")
     func xingDuration() {
-        let bytes = ChecksMP3Fixture.id3(size: 40) + ChecksMP3Fixture.xingFrame(frames: 1_000) + ChecksMP3Fixture.frames(4)
+        let bytes =
+            ChecksMP3Fixture.id3(size: 40) + ChecksMP3Fixture.xingFrame(frames: 1_000) + ChecksMP3Fixture.frames(4)
         let verdict = verifyMP3(bytes, chunkSize: 5)
         #expect(verdict.isVerified)
         #expect(!verdict.audioDurationIsEstimate)
@@ -104,7 +105,9 @@ struct ChecksMP3Tests {
         cases.append((ChecksMP3Fixture.id3(size: 10) + Array("garbage after tag".utf8), .mp3NoFrameSync(offset: 20)))
         cases.append((id3 + [3, 0, 0, 0, 0, 0x80, 0] + frame + frame, .mp3BadID3Tag(offset: 0)))
         cases.append((id3 + [9, 0, 0, 0, 0, 0, 1] + frame + frame, .mp3BadID3Tag(offset: 0)))
-        cases.append((Array(ChecksMP3Fixture.id3(size: 5_000).prefix(2_000)), .mp3TagExceedsFile(tagEnd: 5_010, fileSize: 2_000)))
+        cases.append(
+            (Array(ChecksMP3Fixture.id3(size: 5_000).prefix(2_000)), .mp3TagExceedsFile(tagEnd: 5_010, fileSize: 2_000))
+        )
         cases.append((id3 + [3, 0], .mp3BadID3Tag(offset: 0)))
         cases.append(([0xFF, 0xFD, 0x90, 0x00] + zeros, .mp3InvalidFrameHeader(offset: 0, problem: .notLayerIII)))
         cases.append(([0xFF, 0xFB, 0xF0, 0x00] + zeros, .mp3InvalidFrameHeader(offset: 0, problem: .badBitrate)))

@@ -56,13 +56,15 @@ struct ChecksSRTTests {
         }
     }
 
-    @Test("timing lines other writers produce", arguments: [
-        ("00:00:01.500 --> 00:00:02.000", 2.0),
-        ("00:00:01,500-->00:00:02,000", 2.0),
-        ("00:00:01,500  -->  00:00:02,750 X1:40 X2:600 Y1:20 Y2:50", 2.75),
-        ("100:00:00,000 --> 100:00:01,000", 360_001.0),
-        ("0:00:01,000 --> 0:00:03,000", 3.0),
-    ])
+    @Test(
+        "timing lines other writers produce",
+        arguments: [
+            ("00:00:01.500 --> 00:00:02.000", 2.0),
+            ("00:00:01,500-->00:00:02,000", 2.0),
+            ("00:00:01,500  -->  00:00:02,750 X1:40 X2:600 Y1:20 Y2:50", 2.75),
+            ("100:00:00,000 --> 100:00:01,000", 360_001.0),
+            ("0:00:01,000 --> 0:00:03,000", 3.0),
+        ])
     func otherTimings(timing: String, end: Double) {
         let verdict = verifySRT("1\n\(timing)\ntext\n")
         #expect(verdict.isVerified)
@@ -77,18 +79,20 @@ struct ChecksSRTTests {
         #expect(verdict.lastCueEnd == 5.0)
     }
 
-    @Test("malformed timing lines", arguments: [
-        "00:00:01,000 -> 00:00:02,000",
-        "00:00:61,000 --> 00:01:02,000",
-        "00:60:00,000 --> 01:00:00,000",
-        "00:00:01,00 --> 00:00:02,000",
-        "00:00:01 --> 00:00:02",
-        "aa:00:01,000 --> 00:00:02,000",
-        "00:00:01,000 --> ",
-        "00:01,000 --> 00:02,000",
-        "00:00:01,000 --> 00:00:02,0000",
-        "just text where the timing should be",
-    ])
+    @Test(
+        "malformed timing lines",
+        arguments: [
+            "00:00:01,000 -> 00:00:02,000",
+            "00:00:61,000 --> 00:01:02,000",
+            "00:60:00,000 --> 01:00:00,000",
+            "00:00:01,00 --> 00:00:02,000",
+            "00:00:01 --> 00:00:02",
+            "aa:00:01,000 --> 00:00:02,000",
+            "00:00:01,000 --> ",
+            "00:01,000 --> 00:02,000",
+            "00:00:01,000 --> 00:00:02,0000",
+            "just text where the timing should be",
+        ])
     func badTiming(line: String) {
         let verdict = verifySRT("1\n\(line)\ntext\n")
         #expect(verdict.failure == .srtMalformed(line: 2, problem: .badTiming))
@@ -97,8 +101,10 @@ struct ChecksSRTTests {
 
     @Test("cue numbers must be numbers")
     func badIndex() {
-        #expect(verifySRT("one\n00:00:00,000 --> 00:00:01,000\nx\n").failure == .srtMalformed(line: 1, problem: .badIndex))
-        #expect(verifySRT("-1\n00:00:00,000 --> 00:00:01,000\nx\n").failure == .srtMalformed(line: 1, problem: .badIndex))
+        #expect(
+            verifySRT("one\n00:00:00,000 --> 00:00:01,000\nx\n").failure == .srtMalformed(line: 1, problem: .badIndex))
+        #expect(
+            verifySRT("-1\n00:00:00,000 --> 00:00:01,000\nx\n").failure == .srtMalformed(line: 1, problem: .badIndex))
         let second = ChecksSRTFixture.threeCues.replacingOccurrences(of: "\n2\n", with: "\nII\n")
         #expect(verifySRT(second).failure == .srtMalformed(line: 5, problem: .badIndex))
     }
@@ -119,7 +125,8 @@ struct ChecksSRTTests {
 
     @Test("a file ending after a cue number, an empty file, a file of blank lines")
     func incomplete() {
-        #expect(verifySRT(ChecksSRTFixture.threeCues + "\n4\n").failure == .srtMalformed(line: 15, problem: .missingTiming))
+        #expect(
+            verifySRT(ChecksSRTFixture.threeCues + "\n4\n").failure == .srtMalformed(line: 15, problem: .missingTiming))
         #expect(verifySRT("").failure == .empty)
         #expect(verifySRT("\n\r\n  \n").failure == .srtNoCues)
     }
@@ -127,7 +134,9 @@ struct ChecksSRTTests {
     @Test("a line longer than the limit is too large to verify, whatever the chunking", arguments: [1, 100, 4096])
     func longLine(chunkSize: Int) {
         let text = "1\n00:00:00,000 --> 00:00:01,000\n" + String(repeating: "长", count: 400) + "\n"
-        #expect(verifySRT(text, chunkSize: chunkSize, maxLineLength: 1_000).failure == .srtLineTooLong(line: 3, limit: 1_000))
+        #expect(
+            verifySRT(text, chunkSize: chunkSize, maxLineLength: 1_000).failure
+                == .srtLineTooLong(line: 3, limit: 1_000))
         #expect(verifySRT(text, chunkSize: chunkSize, maxLineLength: 1_200).isVerified)
     }
 

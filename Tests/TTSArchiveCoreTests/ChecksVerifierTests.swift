@@ -7,22 +7,25 @@ import Testing
 struct ChecksVerifierTests {
     @Test("each kind comes from its TtsJobFile field and back")
     func jobFileFields() {
-        #expect(ArtifactKind.allCases.map(\.jobFileField)
-            == ["audio_file_url", "audio_info_file_url", "audio_srt_file_url", "audio_action_file_url"])
+        #expect(
+            ArtifactKind.allCases.map(\.jobFileField)
+                == ["audio_file_url", "audio_info_file_url", "audio_srt_file_url", "audio_action_file_url"])
         for kind in ArtifactKind.allCases { #expect(ArtifactKind(jobFileField: kind.jobFileField) == kind) }
         #expect(ArtifactKind(jobFileField: "audio_url") == nil)
         #expect(ArtifactKind.allCases.sorted() == [.audio, .timestamps, .subtitles, .actions])
         #expect(ArtifactKind.subtitles > ArtifactKind.timestamps)
     }
 
-    @Test("media types and extensions", arguments: [
-        (ArtifactKind.audio, AudioFormat.wav, "audio/wav", "wav"),
-        (.audio, .mp3, "audio/mpeg", "mp3"),
-        (.audio, .pcm, "audio/L16", "pcm"),
-        (.timestamps, .mp3, "application/json", "json"),
-        (.actions, .wav, "application/json", "json"),
-        (.subtitles, .pcm, "application/x-subrip", "srt"),
-    ])
+    @Test(
+        "media types and extensions",
+        arguments: [
+            (ArtifactKind.audio, AudioFormat.wav, "audio/wav", "wav"),
+            (.audio, .mp3, "audio/mpeg", "mp3"),
+            (.audio, .pcm, "audio/L16", "pcm"),
+            (.timestamps, .mp3, "application/json", "json"),
+            (.actions, .wav, "application/json", "json"),
+            (.subtitles, .pcm, "application/x-subrip", "srt"),
+        ])
     func mediaTypes(kind: ArtifactKind, format: AudioFormat, mediaType: String, fileExtension: String) {
         #expect(kind.mediaType(audioFormat: format) == mediaType)
         #expect(kind.fileExtension(audioFormat: format) == fileExtension)
@@ -32,7 +35,9 @@ struct ChecksVerifierTests {
     func audioFormatCoding() throws {
         let decoded = try JSONDecoder().decode([AudioFormat].self, from: Data(#"["wav","Mp3"," PCM ","WAV"]"#.utf8))
         #expect(decoded == [.wav, .mp3, .pcm, .wav])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([AudioFormat].self, from: Data(#"["ogg"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([AudioFormat].self, from: Data(#"["ogg"]"#.utf8))
+        }
         let encoded = try JSONEncoder().encode([AudioFormat.mp3])
         #expect(String(decoding: encoded, as: UTF8.self) == #"["MP3"]"#)
         #expect(AudioFormat(caseInsensitive: "pcm") == .pcm)

@@ -40,7 +40,8 @@ struct ChecksWAVFixture {
             format += Self.le16(22) + Self.le16(bitsPerSample) + Self.le32(4) + Self.le16(subFormat)
             format += [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
         }
-        format = Array(format.prefix(Int(formatSize))) + Array(repeating: 0, count: max(0, Int(formatSize) - format.count))
+        format =
+            Array(format.prefix(Int(formatSize))) + Array(repeating: 0, count: max(0, Int(formatSize) - format.count))
         var body = Array("WAVE".utf8)
         if includeFormat { body += Self.chunk("fmt ", format) }
         for extra in chunksBeforeData { body += Self.chunk(extra.id, extra.body) }
@@ -83,14 +84,16 @@ struct ChecksWAVTests {
         #expect(verdict.audioDuration == 0.15)
     }
 
-    @Test("other formats and layouts that are sound", arguments: [
-        ChecksWAVFixture(channels: 2, sampleRate: 44_100, dataBytes: 176_400),
-        ChecksWAVFixture(formatTag: 3, bitsPerSample: 32, dataBytes: 64_000),
-        ChecksWAVFixture(formatTag: 7, sampleRate: 8_000, bitsPerSample: 8, dataBytes: 8_001),
-        ChecksWAVFixture(formatTag: 0xFFFE, sampleRate: 24_000, formatSize: 40, dataBytes: 48_000),
-        ChecksWAVFixture(formatSize: 18, dataBytes: 32_000),
-        ChecksWAVFixture(chunksBeforeData: [("fact", [1, 0, 0, 0]), ("LIST", [1, 2, 3])], dataBytes: 16_000),
-    ])
+    @Test(
+        "other formats and layouts that are sound",
+        arguments: [
+            ChecksWAVFixture(channels: 2, sampleRate: 44_100, dataBytes: 176_400),
+            ChecksWAVFixture(formatTag: 3, bitsPerSample: 32, dataBytes: 64_000),
+            ChecksWAVFixture(formatTag: 7, sampleRate: 8_000, bitsPerSample: 8, dataBytes: 8_001),
+            ChecksWAVFixture(formatTag: 0xFFFE, sampleRate: 24_000, formatSize: 40, dataBytes: 48_000),
+            ChecksWAVFixture(formatSize: 18, dataBytes: 32_000),
+            ChecksWAVFixture(chunksBeforeData: [("fact", [1, 0, 0, 0]), ("LIST", [1, 2, 3])], dataBytes: 16_000),
+        ])
     func otherSoundFiles(fixture: ChecksWAVFixture) {
         let verdict = verifyWAV(fixture.bytes)
         #expect(verdict.failure == nil)
@@ -178,21 +181,23 @@ struct ChecksWAVTests {
         #expect(verifyWAV([0xFF, 0xFB, 0x90, 0x00] + Array(repeating: 0, count: 400)).failure == .wavNotRIFF)
     }
 
-    @Test("fmt chunks that are not sane", arguments: [
-        (ChecksWAVFixture(formatTag: 2), ArtifactCheckFailure.wavUnsupportedFormat(tag: 2)),
-        (ChecksWAVFixture(formatTag: 0xFFFE, formatSize: 40, subFormat: 2), .wavUnsupportedFormat(tag: 0xFFFE)),
-        (ChecksWAVFixture(channels: 0, blockAlign: 2), .wavBadChannelCount(0)),
-        (ChecksWAVFixture(channels: 40), .wavBadChannelCount(40)),
-        (ChecksWAVFixture(sampleRate: 0), .wavImplausibleSampleRate(0)),
-        (ChecksWAVFixture(sampleRate: 10_000_000), .wavImplausibleSampleRate(10_000_000)),
-        (ChecksWAVFixture(bitsPerSample: 12, blockAlign: 2), .wavUnsupportedBitsPerSample(bits: 12, formatTag: 1)),
-        (ChecksWAVFixture(formatTag: 3, bitsPerSample: 16), .wavUnsupportedBitsPerSample(bits: 16, formatTag: 3)),
-        (ChecksWAVFixture(blockAlign: 4), .wavInconsistentBlockAlign(declared: 4, expected: 2)),
-        (ChecksWAVFixture(byteRate: 16_000), .wavInconsistentByteRate(declared: 16_000, expected: 32_000)),
-        (ChecksWAVFixture(formatSize: 14), .wavFormatChunkTooShort(size: 14)),
-        (ChecksWAVFixture(includeFormat: false), .wavMissingFormatChunk),
-        (ChecksWAVFixture(includeData: false), .wavMissingDataChunk),
-    ])
+    @Test(
+        "fmt chunks that are not sane",
+        arguments: [
+            (ChecksWAVFixture(formatTag: 2), ArtifactCheckFailure.wavUnsupportedFormat(tag: 2)),
+            (ChecksWAVFixture(formatTag: 0xFFFE, formatSize: 40, subFormat: 2), .wavUnsupportedFormat(tag: 0xFFFE)),
+            (ChecksWAVFixture(channels: 0, blockAlign: 2), .wavBadChannelCount(0)),
+            (ChecksWAVFixture(channels: 40), .wavBadChannelCount(40)),
+            (ChecksWAVFixture(sampleRate: 0), .wavImplausibleSampleRate(0)),
+            (ChecksWAVFixture(sampleRate: 10_000_000), .wavImplausibleSampleRate(10_000_000)),
+            (ChecksWAVFixture(bitsPerSample: 12, blockAlign: 2), .wavUnsupportedBitsPerSample(bits: 12, formatTag: 1)),
+            (ChecksWAVFixture(formatTag: 3, bitsPerSample: 16), .wavUnsupportedBitsPerSample(bits: 16, formatTag: 3)),
+            (ChecksWAVFixture(blockAlign: 4), .wavInconsistentBlockAlign(declared: 4, expected: 2)),
+            (ChecksWAVFixture(byteRate: 16_000), .wavInconsistentByteRate(declared: 16_000, expected: 32_000)),
+            (ChecksWAVFixture(formatSize: 14), .wavFormatChunkTooShort(size: 14)),
+            (ChecksWAVFixture(includeFormat: false), .wavMissingFormatChunk),
+            (ChecksWAVFixture(includeData: false), .wavMissingDataChunk),
+        ])
     func badFormat(fixture: ChecksWAVFixture, expected: ArtifactCheckFailure) {
         let verdict = verifyWAV(fixture.bytes)
         #expect(verdict.failure == expected)

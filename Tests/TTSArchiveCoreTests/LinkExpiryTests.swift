@@ -9,7 +9,8 @@ struct LinkExpiryTests {
 
     @Test("OBS links carry their deadline as Expires")
     func obsExpires() {
-        let url = "https://bucket.obs.cn-north-4.myhuaweicloud.com/tts/a.wav?AccessKeyId=AK&Expires=1700003000&Signature=x%2By"
+        let url =
+            "https://bucket.obs.cn-north-4.myhuaweicloud.com/tts/a.wav?AccessKeyId=AK&Expires=1700003000&Signature=x%2By"
         let expiry = LinkExpiry(url: url, listedAt: listed)
         #expect(expiry.source == .query)
         #expect(expiry.expiresAt == Date(timeIntervalSince1970: 1_700_003_000))
@@ -24,15 +25,18 @@ struct LinkExpiryTests {
         #expect(LinkExpiry(url: obs, listedAt: listed).expiresAt == Date(timeIntervalSince1970: 1_700_000_060))
     }
 
-    @Test("without a usable deadline in the query, listing time plus the lifetime", arguments: [
-        "https://b.example/o.wav", "https://b.example/o.wav?Expires=soon", "https://b.example/o.wav?Expires=-5",
-        "https://b.example/o?X-Amz-Date=garbage&X-Amz-Expires=900", "not a url at all",
-    ])
+    @Test(
+        "without a usable deadline in the query, listing time plus the lifetime",
+        arguments: [
+            "https://b.example/o.wav", "https://b.example/o.wav?Expires=soon", "https://b.example/o.wav?Expires=-5",
+            "https://b.example/o?X-Amz-Date=garbage&X-Amz-Expires=900", "not a url at all",
+        ])
     func assumed(url: String) {
         let expiry = LinkExpiry(url: url, listedAt: listed)
         #expect(expiry.source == .assumedLifetime)
         #expect(expiry.expiresAt == listed.addingTimeInterval(3_600))
-        #expect(LinkExpiry(url: url, listedAt: listed, lifetime: .seconds(20)).expiresAt == listed.addingTimeInterval(20))
+        #expect(
+            LinkExpiry(url: url, listedAt: listed, lifetime: .seconds(20)).expiresAt == listed.addingTimeInterval(20))
     }
 
     @Test("usable while now + transfer + margin fits before the deadline")
@@ -58,17 +62,27 @@ struct LinkExpiryTests {
         #expect(!expiry.isUsable(at: listed, forTransferTaking: .seconds(16)))
     }
 
-    @Test("which 403 bodies say the link expired", arguments: [
-        (403, #"<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>0001</RequestId></Error>"#, true),
-        (403, "<Error><Code>ExpiredToken</Code></Error>", true),
-        (403, "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the server's time is too large.</Message></Error>", true),
-        (403, "Link EXPIRED", true),
-        (403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", false),
-        (403, "<Error><Code>SignatureDoesNotMatch</Code></Error>", false),
-        (403, "", false),
-        (404, "<Message>Request has expired</Message>", false),
-        (400, "Request has expired", false),
-    ])
+    @Test(
+        "which 403 bodies say the link expired",
+        arguments: [
+            (
+                403,
+                #"<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>0001</RequestId></Error>"#,
+                true
+            ),
+            (403, "<Error><Code>ExpiredToken</Code></Error>", true),
+            (
+                403,
+                "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the server's time is too large.</Message></Error>",
+                true
+            ),
+            (403, "Link EXPIRED", true),
+            (403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>", false),
+            (403, "<Error><Code>SignatureDoesNotMatch</Code></Error>", false),
+            (403, "", false),
+            (404, "<Message>Request has expired</Message>", false),
+            (400, "Request has expired", false),
+        ])
     func expiredBodies(status: Int, body: String, expired: Bool) {
         #expect(LinkExpiry.saysExpired(status: status, bodyPrefix: Array(body.utf8)) == expired)
     }

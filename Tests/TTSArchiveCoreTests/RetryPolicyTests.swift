@@ -5,12 +5,15 @@ import Testing
 
 @Suite("Retry policy: full-jitter backoff and Retry-After")
 struct RetryPolicyTests {
-    let policy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(500), maxBackoff: .seconds(30), maxDelay: .seconds(120))
+    let policy = RetryPolicy(
+        maxAttempts: 4, baseDelay: .milliseconds(500), maxBackoff: .seconds(30), maxDelay: .seconds(120))
 
-    @Test("the backoff window doubles from the base and stops at the cap", arguments: [
-        (0, Duration.milliseconds(500)), (1, .seconds(1)), (2, .seconds(2)), (5, .seconds(16)), (6, .seconds(30)),
-        (7, .seconds(30)), (62, .seconds(30)), (63, .seconds(30)), (10_000, .seconds(30)), (-3, .milliseconds(500)),
-    ])
+    @Test(
+        "the backoff window doubles from the base and stops at the cap",
+        arguments: [
+            (0, Duration.milliseconds(500)), (1, .seconds(1)), (2, .seconds(2)), (5, .seconds(16)), (6, .seconds(30)),
+            (7, .seconds(30)), (62, .seconds(30)), (63, .seconds(30)), (10_000, .seconds(30)), (-3, .milliseconds(500)),
+        ])
     func window(retry: Int, expected: Duration) {
         #expect(policy.backoffWindow(forRetry: retry) == expected)
     }
@@ -58,7 +61,8 @@ struct RetryPolicyTests {
             #expect(delay >= .seconds(3) && delay <= .seconds(16))
         }
         #expect(policy.delay(forRetry: 0, retryAfter: .seconds(3_600), using: &generator) == .seconds(120))
-        let tight = RetryPolicy(maxAttempts: 3, baseDelay: .seconds(10), maxBackoff: .seconds(60), maxDelay: .seconds(5))
+        let tight = RetryPolicy(
+            maxAttempts: 3, baseDelay: .seconds(10), maxBackoff: .seconds(60), maxDelay: .seconds(5))
         for retry in 0..<5 { #expect(tight.delay(forRetry: retry, using: &generator) <= .seconds(5)) }
     }
 
@@ -70,18 +74,20 @@ struct RetryPolicyTests {
         #expect(!RetryPolicy(maxAttempts: 0).allowsRetry(afterAttempts: 1))
     }
 
-    @Test("Retry-After values", arguments: [
-        ("120", Duration?.some(.seconds(120))), (" 5 ", .seconds(5)), ("0", .zero),
-        ("99999999999999999999", .seconds(999_999_999)),
-        ("-1", nil), ("1.5", nil), ("soon", nil), ("", nil),
-        ("Tue, 14 Nov 2023 22:14:50 GMT", .seconds(30)),
-        ("Tuesday, 14-Nov-23 22:15:20 GMT", .seconds(60)),
-        ("Tue Nov 14 22:14:21 2023", .seconds(1)),
-        ("Tue, 14 Nov 2023 22:00:00 GMT", .zero),
-        ("Tue, 14 Nov 2023 22:14:50 PST", nil),
-        ("Tue, 14 Foo 2023 22:14:50 GMT", nil),
-        ("Tue, 14 Nov 2023 25:14:50 GMT", nil),
-    ])
+    @Test(
+        "Retry-After values",
+        arguments: [
+            ("120", Duration?.some(.seconds(120))), (" 5 ", .seconds(5)), ("0", .zero),
+            ("99999999999999999999", .seconds(999_999_999)),
+            ("-1", nil), ("1.5", nil), ("soon", nil), ("", nil),
+            ("Tue, 14 Nov 2023 22:14:50 GMT", .seconds(30)),
+            ("Tuesday, 14-Nov-23 22:15:20 GMT", .seconds(60)),
+            ("Tue Nov 14 22:14:21 2023", .seconds(1)),
+            ("Tue, 14 Nov 2023 22:00:00 GMT", .zero),
+            ("Tue, 14 Nov 2023 22:14:50 PST", nil),
+            ("Tue, 14 Foo 2023 22:14:50 GMT", nil),
+            ("Tue, 14 Nov 2023 25:14:50 GMT", nil),
+        ])
     func parseRetryAfter(value: String, expected: Duration?) {
         let now = Date(timeIntervalSince1970: 1_700_000_060)  // 2023-11-14T22:14:20Z
         #expect(RetryPolicy.parseRetryAfter(value, now: now) == expected)
@@ -93,7 +99,8 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == instant)
         #expect(RetryPolicy.HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == instant)
         #expect(RetryPolicy.HTTPDate.parse("Sun Nov  6 08:49:37 1994") == instant)
-        #expect(RetryPolicy.HTTPDate.parse("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
+        #expect(
+            RetryPolicy.HTTPDate.parse("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
     }
 
     @Test("the header form used by API calls reads the raw value")

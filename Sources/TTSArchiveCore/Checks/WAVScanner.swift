@@ -62,7 +62,9 @@ struct WAVScanner: Sendable {
                 totalBytes == 0 ? .empty : startsLikeRIFF ? .wavTruncatedHeader(available: totalBytes) : .wavNotRIFF)
             return verdict
         }
-        if header != nil { verdict.record(.wavHeader) } else {
+        if header != nil {
+            verdict.record(.wavHeader)
+        } else {
             verdict.recordFailure(failure ?? truncation(totalBytes: totalBytes) ?? .wavMissingFormatChunk)
             return verdict
         }

@@ -5,20 +5,15 @@ public import Foundation
 /// verdict, a fresh link) and does what the returned ``Action`` says. No I/O, no clock, no
 /// global randomness: time comes in with the events and jitter from a seeded generator.
 ///
-/// The rules:
-/// - transient failures (5xx but 501/505, 429, 408, resets, timeouts, truncated bodies) retry
-///   after an exponential full-jitter backoff, raised to `Retry-After`, within the policy's
-///   attempt budget;
-/// - a transfer cut short resumes with `Range: bytes=N-` (and `If-Range` with a strong ETag)
-///   while its link is usable, also on a fresh link to the same object; a `200` answer to a
-///   `Range` request restarts the file from zero; a `206` whose `Content-Range` does not start
-///   where asked, or whose ETag or total length changed, is refused and the file restarts;
-/// - before every request the link's expiry is checked: a link too close to its deadline, or a
-///   `403` whose body says it expired, asks for a re-list (the job-wide budget is the
-///   caller's, ``Configuration/maxRelists`` this artifact's);
-/// - `400`, `401`, `404`, any other `403`, other 4xx and unfollowed redirects fail at once;
-/// - a `Content-Length` over the maximum fails before any byte is written;
-/// - a verification failure downloads the file once more from zero, then fails.
+/// The rules: transient failures (5xx but 501/505, 429, 408, resets, timeouts, short bodies)
+/// retry after a full-jitter backoff raised to `Retry-After`, within the attempt budget. A
+/// transfer cut short resumes with `Range` (and `If-Range` on a strong ETag) while its link is
+/// usable, also on a fresh link to the same object; a `200` to a `Range` request restarts from
+/// zero; a `206` not starting where asked, or with another ETag or length, is refused and the
+/// file restarts. A link too close to its deadline, or a `403` saying it expired, is re-listed
+/// (the job-wide budget is the caller's). Other 4xx and unfollowed redirects fail at once, as
+/// does a `Content-Length` over the maximum, before any byte is written. A verification
+/// failure downloads the file once more from zero, then fails.
 public struct ArtifactDownloadMachine: Sendable {
     private enum State: String, Sendable, Hashable {
         case idle, awaitingHead, receiving, collectingErrorBody, waiting, relisting, verifying, finished
@@ -180,17 +175,14 @@ extension ArtifactDownloadMachine {
         guard
             link.expiry.isUsable(
                 at: now, forTransferTaking: configuration.expectedTransferTime, margin: configuration.expiryMargin)
-        else {
-            guard relists < configuration.maxRelists else { return fail(.linkExpired(relists: relists)) }
-            relists += 1
-            state = .relisting
-            return .relist
-        }
+        else { return relist() }
         // A tail can only be matched to the bytes in hand by their ETag or total length.
         if bytesInSink > 0, etag == nil, expectedLength == nil { discardSink() }
         let resumeFrom = bytesInSink > 0 ? bytesInSink : nil
         let request = Request(
-            url: link.url, rangeFrom: resumeFrom, ifRange: resumeFrom == nil ? nil : etag.flatMap(Self.strongETag))
+            url: link.url, rangeFrom: resumeFrom,
+            // If-Range must not carry a weak tag (RFC 9110 §13.1.5).
+            ifRange: resumeFrom == nil || etag?.hasPrefix("W/") == true ? nil : etag)
         attempts += 1
         requestedFrom = resumeFrom ?? 0
         state = .awaitingHead
@@ -239,9 +231,8 @@ extension ArtifactDownloadMachine {
     /// Decides what an error status (with the first bytes of its body) calls for.
     private mutating func judgeErrorStatus(body: [UInt8], now: Date) -> Action {
         let status = errorStatus
-        if LinkExpiry.saysExpired(status: status, bodyPrefix: body) {
-            return nextRequestWithFreshLink()
-        }
+        // A 403 saying the link expired: re-list, whatever the clock thinks of the deadline.
+        if LinkExpiry.saysExpired(status: status, bodyPrefix: body) { return relist() }
         switch status {
         case 408, 429, 500, 502...504, 506...599:
             let asked = errorRetryAfter.flatMap { RetryPolicy.parseRetryAfter($0, now: now) }
@@ -254,8 +245,8 @@ extension ArtifactDownloadMachine {
         }
     }
 
-    /// A `403` said the link expired: re-list, whatever the clock thinks of the deadline.
-    private mutating func nextRequestWithFreshLink() -> Action {
+    /// Asks for a fresh link, within this artifact's allowance.
+    private mutating func relist() -> Action {
         guard relists < configuration.maxRelists else { return fail(.linkExpired(relists: relists)) }
         relists += 1
         state = .relisting
@@ -281,7 +272,8 @@ extension ArtifactDownloadMachine {
         retries += 1
         if let now { return nextRequest(now: now) }
         state = .waiting
-        return .wait(configuration.retry.delay(forRetry: transientFailures - 1, retryAfter: retryAfter, using: &generator))
+        return .wait(
+            configuration.retry.delay(forRetry: transientFailures - 1, retryAfter: retryAfter, using: &generator))
     }
 
     private mutating func beginVerification() -> Action {
@@ -306,8 +298,4 @@ extension ArtifactDownloadMachine {
         fail(.unexpectedEvent(event: event, state: state.rawValue))
     }
 
-    /// The ETag if it is strong: `If-Range` must not carry a weak one (RFC 9110 §13.1.5).
-    private static func strongETag(_ tag: String) -> String? {
-        tag.hasPrefix("W/") ? nil : tag
-    }
 }

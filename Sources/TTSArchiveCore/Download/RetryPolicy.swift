@@ -115,7 +115,9 @@ extension RetryPolicy {
 
     /// Parsing of the three HTTP-date forms a `Retry-After` may carry (RFC 9110 §5.6.7).
     enum HTTPDate {
-        private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        private static let months = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ]
 
         /// The instant an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), an obsolete RFC 850
         /// date (`Sunday, 06-Nov-94 08:49:37 GMT`) or an asctime date

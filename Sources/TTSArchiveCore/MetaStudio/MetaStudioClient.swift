@@ -54,16 +54,29 @@ public struct MetaStudioClient: Sendable {
     }
 
     /// One page of ShowTtsJob. Bad records are skipped and listed in the page.
+    /// A page that is not the documented envelope is read again (a proxy or a server in
+    /// trouble can cut or garble a body) before the listing gives up on it.
     public func listJobs(_ query: TtsJobQuery) async throws -> TtsJobPage {
         let offset = query.offset ?? 0
         let operation = "listing tts-jobs at offset \(offset)"
-        let response = try await get("/v1/\(projectID)/ttsc/tts-jobs", query: query.items, operation: operation)
-        do {
-            var page = try TtsJobPageDecoder.decode(response.body, offset: offset)
-            page.requestID = page.requestID ?? response.head.value("x-request-id")
-            return page
-        } catch {
-            throw error
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 1
+        while true {
+            let response = try await get("/v1/\(projectID)/ttsc/tts-jobs", query: query.items, operation: operation)
+            let decoded = Result { () throws(TtsJobPageDecoder.PageError) -> TtsJobPage in
+                try TtsJobPageDecoder.decode(response.body, offset: offset)
+            }
+            switch decoded {
+            case .success(var page):
+                page.requestID = page.requestID ?? response.head.value("x-request-id")
+                return page
+            case .failure(let error):
+                guard transport.policy.allowsRetry(afterAttempts: attempt) else { throw error }
+                transport.logger.debug("\(operation): \(error); reading the page again")
+                let delay = transport.policy.delay(afterAttempt: attempt, retryAfter: nil, using: &generator)
+                try await Task.sleep(for: delay)
+                attempt += 1
+            }
         }
     }
 

@@ -118,6 +118,16 @@ public struct BadRecord: Sendable, Hashable, Codable, CustomStringConvertible {
     public var field: String
     public var problem: String
 
+    public func encode(to encoder: any Encoder) throws {
+        // A fixed shape for auditors: job_id is null when the record had none.
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(pageOffset, forKey: .pageOffset)
+        try c.encode(index, forKey: .index)
+        try c.encode(jobID, forKey: .jobID)
+        try c.encode(field, forKey: .field)
+        try c.encode(problem, forKey: .problem)
+    }
+
     public var description: String {
         "record \(index) of the page at offset \(pageOffset)\(jobID.map { " (job \($0))" } ?? ""): field '\(field)' \(problem)"
     }

@@ -19,6 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup(title: "One run at a time, settings and monitoring") var ops: RunOpsOptions
 
     @Option(help: "Window start, ISO 8601 (inclusive).") var since: String?
     @Option(help: "Window end, ISO 8601 (inclusive; default now).") var until: String?
@@ -40,10 +41,23 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
+            // Flags over ttsarchive.toml over defaults; credentials from the environment and the
+            // credentials file the settings name.
+            let environment = ProcessInfo.processInfo.environment
+            let config = try ops.config.resolve(flags: explicitFlags(in: CommandLine.arguments), environment: environment)
+            try await applying(config).archive(environment: try config.credentialEnvironment(environment))
+        }
+    }
+
+    /// The run, with its settings resolved, under the archive lock; metrics written at the end.
+    private func archive(environment: [String: String]) async throws {
+        var metrics = MetricsRecorder(path: dryRun ? nil : ops.metricsFile, manifests: store.manifests)
+        try metrics.checkWritable()
+        do {
             let logger = logging.makeLogger()
             let engine = HTTPEngine(maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
             defer { engine.shutdown() }
-            let client = try api.makeClient(engine: engine, logger: logger)
+            let client = try api.makeClient(engine: engine, logger: logger, environment: environment)
             var options = RunOptions()
             options.since = since.flatMap(Timestamp.parse)
             options.until = until.flatMap(Timestamp.parse)
@@ -52,8 +66,17 @@ struct RunCommand: AsyncParsableCommand {
             options.overlap = Units.seconds(overlap)!
             options.pendingMaxAge = Units.seconds(pendingMaxAge)!
             options.dryRun = dryRun
+            let objects = try store.openStore(create: true)
+            // One run at a time: held from before the state is read until the manifest is written.
+            let waitStart = Date()
+            let lock = try await ArchiveLock.acquire(
+                archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
+                wait: ops.waitSeconds, breakLock: ops.breakLock)
+            defer { lock.release() }
+            metrics.lockAcquired(waited: Date().timeIntervalSince(waitStart))
+            if let replaced = lock.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
             let context = RunContext(
-                store: try store.openStore(create: true), manifests: try ManifestDirectory(path: store.manifests), client: client,
+                store: objects, manifests: try ManifestDirectory(path: store.manifests), client: client,
                 engine: engine, hostPolicy: HostPolicy(endpoint: client.endpoint, extraHosts: api.allowHosts, allowHTTP: api.allowHTTP),
                 logger: logger)
             let display = ProgressDisplay()
@@ -66,11 +89,18 @@ struct RunCommand: AsyncParsableCommand {
             } catch let stopped as RunStopped {
                 display.finish()
                 RunReport.print(stopped.outcome, json: json)
+                if let warning = metrics.finish(outcome: stopped.outcome, exitCode: ExitStatus.code(for: stopped)) { printError("ttsarchive: warning: \(warning)") }
                 throw stopped
             }
             display.finish()
             RunReport.print(outcome, json: json)
+            if let warning = metrics.finish(outcome: outcome, exitCode: outcome.exitCode) { printError("ttsarchive: warning: \(warning)") }
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        } catch {
+            // Ended before an outcome (lock held, unusable archive, credentials): still a failed run to alert on.
+            let code = (error as? ExitCode)?.rawValue ?? ExitStatus.code(for: error)
+            if let warning = metrics.finish(outcome: nil, exitCode: code) { printError("ttsarchive: warning: \(warning)") }
+            throw error
         }
     }
 }

@@ -2,39 +2,82 @@ import ArgumentParser
 import Foundation
 import TTSArchiveCore
 
-/// `ttsarchive verify`: re-hashes every object and reports damage.
+/// `ttsarchive verify`: the store, every manifest and their hash chain, and every object the
+/// manifests name; reports each problem by name.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Decompress and re-hash every object; report truncated, corrupt and stray files.",
-        discussion: "Exit 0 when everything holds, 5 when damage was found, 4 when the archive cannot be read."
+        abstract: "Verify the store, every manifest, the manifests' hash chain and every object they name.",
+        discussion: """
+            By default: every file of the store is decompressed and re-hashed; every manifest is checked \
+            against the ttsarchive.manifest/v1 schema; the chain is followed from HEAD.json back to the \
+            first manifest (a removed, edited or re-ordered manifest is named); every object a manifest \
+            names must exist, re-hash to its digest and have the recorded sizes. Without a manifests \
+            folder, the store alone is checked. Exit 0 when everything holds, 5 when damage was found, \
+            4 when the archive or the manifests folder cannot be read.
+            """
     )
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .customLong("manifest"), help: ArgumentHelp("Check this one manifest file (and its link back) instead of the whole folder.", valueName: "file"))
+    var manifestFile: String?
+
+    @Flag(help: "Check objects' presence and sizes only (stored size, gzip trailer), without decompressing.")
+    var quick = false
+
+    @Option(name: .customLong("expect-head"), help: ArgumentHelp("The head digest kept elsewhere; HEAD.json must record it (with --manifest: the file's own digest).", valueName: "sha256"))
+    var expectHead: String?
+
     @Flag(help: "Print the report as JSON on stdout.")
     var json = false
 
+    func validate() throws {
+        if let expectHead, ContentDigest(hex: expectHead) == nil {
+            throw ValidationError("--expect-head '\(expectHead)' is not a SHA-256 digest (64 hex digits)")
+        }
+    }
+
     func run() async throws {
         try await mappingErrors {
-            let store = try store.openStore(create: false)
-            let report = try await Blocking.run { try StoreVerifier(store: store).run() }
+            let objects = try store.openStore(create: false)
+            let manifestsPath = try manifestsFolder()
+            let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
+            let file = manifestFile
+            let report = try await Blocking.run {
+                if let file { return try verifier.verifyFile(file) }
+                return try verifier.verifyAll(includeStore: true)
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                var object = try JSONSerialization.jsonObject(with: encoder.encode(report)) as! [String: Any]
-                object["clean"] = report.isClean
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
-                for problem in report.problems {
-                    print("\(problem.kind.rawValue)  \(problem.path)  \(problem.detail)")
-                }
-                let mb = Double(report.bytesChecked) / 1_000_000
-                print("checked \(report.objectsChecked) objects (\(String(format: "%.1f", mb)) MB original): "
-                    + (report.isClean ? "all good" : "\(report.problems.count) problem(s)"))
+                printText(report)
             }
             if !report.isClean { throw ExitCode(ExitStatus.damage) }
         }
+    }
+
+    /// The manifests folder to walk, or nil when there is none (the store alone is checked).
+    private func manifestsFolder() throws -> String? {
+        if manifestFile != nil { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: store.manifests, isDirectory: &isDirectory) else {
+            printError("ttsarchive: no manifests folder at \(store.manifests): checking the store only")
+            return nil
+        }
+        return store.manifests
+    }
+
+    private func printText(_ report: ManifestVerification) {
+        for problem in report.problems { print(problem.description) }
+        if let head = report.head, !report.chain.isEmpty {
+            print("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
+        }
+        let mb = String(format: "%.1f", Double(report.bytesChecked) / 1_000_000)
+        let what = report.quick ? "presence and sizes only" : "\(mb) MB original re-hashed"
+        print("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
+            + "\(report.objectsChecked) objects (\(what)): " + (report.isClean ? "all good" : "\(report.problems.count) problem(s)"))
     }
 }

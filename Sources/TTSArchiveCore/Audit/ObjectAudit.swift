@@ -1,0 +1,116 @@
+import Crypto
+import Foundation
+import TTSNative
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What reading one object's `.gz` file established.
+public struct ObjectFacts: Sendable, Hashable {
+    /// The `.gz` file's size.
+    public var storedSize: Int64
+    /// The `.gz` file's SHA-256; nil after a quick check, which does not read the file.
+    public var storedSHA256: String?
+    /// The original size; nil after a quick check.
+    public var size: Int64?
+    /// The gzip trailer's ISIZE (the original size modulo 2³²), which a quick check reads
+    /// instead of decompressing.
+    public var sizeModulo32: UInt32?
+
+    /// True when `expected` (a manifest's `size`) agrees with what was measured.
+    public func sizeMatches(_ expected: Int64) -> Bool {
+        if let size { return size == expected }
+        if let sizeModulo32 { return UInt32(truncatingIfNeeded: expected) == sizeModulo32 }
+        return true
+    }
+
+    /// The measured original size, for messages.
+    public var sizeDescription: String {
+        if let size { return "\(size)" }
+        if let sizeModulo32 { return "\(sizeModulo32) (mod 2^32, from the gzip trailer)" }
+        return "unknown"
+    }
+}
+
+/// Why an object could not be read as itself.
+public struct ObjectDamage: Error, Sendable, Hashable {
+    /// ``ManifestProblem/Kind/missing``, ``ManifestProblem/Kind/corrupt`` or ``ManifestProblem/Kind/truncated``.
+    public var kind: ManifestProblem.Kind
+    public var detail: String
+}
+
+/// Checks one object: the full check reads its `.gz` file once, hashing the stored bytes and
+/// the decompressed bytes together; the quick check looks only at its presence, its size and
+/// its gzip header and trailer.
+public enum ObjectAudit {
+    /// Decompresses and re-hashes `digest`'s object, measuring its `.gz` file on the way. Blocking.
+    public static func full(_ digest: ContentDigest, in store: any ObjectStore) -> Result<ObjectFacts, ObjectDamage> {
+        do {
+            let reader = try store.openObject(digest)
+            let inflater = try GzipInflater()
+            var storedHash = SHA256()
+            var contentHash = SHA256()
+            var storedSize: Int64 = 0
+            var size: Int64 = 0
+            var buffer = [UInt8](repeating: 0, count: 128 * 1024)
+            while true {
+                let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+                if n == 0 { break }
+                storedSize += Int64(n)
+                try buffer.withUnsafeBytes { raw in
+                    let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    storedHash.update(bufferPointer: chunk)
+                    try inflater.update(chunk) { original in
+                        contentHash.update(bufferPointer: original)
+                        size += Int64(original.count)
+                    }
+                }
+            }
+            try inflater.finish()
+            let actual = contentHash.finalize().hexString
+            guard actual == digest.hex else {
+                return .failure(ObjectDamage(kind: .corrupt, detail: "content hashes to \(actual)"))
+            }
+            return .success(ObjectFacts(storedSize: storedSize, storedSHA256: storedHash.finalize().hexString, size: size))
+        } catch let error as ZlibError {
+            return .failure(ObjectDamage(kind: error.reason == .truncated ? .truncated : .corrupt, detail: error.description))
+        } catch let error as StoreError where error.code == .unknownObject {
+            return .failure(ObjectDamage(kind: .missing, detail: "not in the store"))
+        } catch {
+            return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read: \(error)"))
+        }
+    }
+
+    /// Presence and sizes only: the `.gz` file exists, starts like gzip, and its trailer's ISIZE
+    /// is read so the caller can compare it with the manifest's size. Blocking.
+    public static func quick(_ digest: ContentDigest, in store: any ObjectStore) -> Result<ObjectFacts, ObjectDamage> {
+        let entry: StoreEntry?
+        do {
+            entry = try store.lookup(digest)
+        } catch {
+            return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read: \(error)"))
+        }
+        guard let entry else { return .failure(ObjectDamage(kind: .missing, detail: "not in the store")) }
+        var facts = ObjectFacts(storedSize: entry.storedSize)
+        // Only a local file can be read at an offset; other stores get presence and size.
+        guard let local = store as? LocalObjectStore else { return .success(facts) }
+        // 10-byte header + at least an empty final block + 8-byte trailer.
+        guard entry.storedSize >= 20 else {
+            return .failure(ObjectDamage(kind: .truncated, detail: "\(entry.storedSize) bytes is too short for a gzip member"))
+        }
+        let path = local.absolutePath(digest.objectPath)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be opened: \(String(cString: strerror(errno)))")) }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 2)
+        var tail = [UInt8](repeating: 0, count: 4)
+        let headRead = pread(fd, &head, 2, 0)
+        let tailRead = pread(fd, &tail, 4, off_t(entry.storedSize - 4))
+        guard headRead == 2, tailRead == 4 else {
+            return .failure(ObjectDamage(kind: .truncated, detail: "could not read its gzip header and trailer"))
+        }
+        guard head == [0x1f, 0x8b] else { return .failure(ObjectDamage(kind: .corrupt, detail: "not a gzip file (bad magic bytes)")) }
+        facts.sizeModulo32 = UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24
+        return .success(facts)
+    }
+}

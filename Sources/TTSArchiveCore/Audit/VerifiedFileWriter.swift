@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes one object's original bytes to a file that appears under its final name only when
+/// the bytes re-hashed to the object's digest and their count is the manifest's size: a temp
+/// file in the same folder, fsync, then `link(2)` (which never replaces anything) or, when
+/// replacing is allowed, `rename(2)`. Blocking.
+enum VerifiedFileWriter {
+    /// An error of the output file, told apart from the store's own while streaming.
+    private struct SinkFailure: Error { var underlying: any Error }
+
+    /// Writes `file`'s object to `finalPath`; throws ``AuditError`` only, leaving no file behind
+    /// under any name when it throws.
+    static func write(_ file: PayloadFile, from store: any ObjectStore, to finalPath: String, replace: Bool) throws {
+        let directory = (finalPath as NSString).deletingLastPathComponent
+        let temp = "\(directory)/.ttsarchive-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
+        var output: POSIXFile?
+        do {
+            output = try POSIXFile.createExclusive(temp)
+        } catch {
+            throw AuditError(.io(path: temp, detail: "\(error)"))
+        }
+        var published = false
+        defer { if !published { unlink(temp) } }
+        var written: Int64 = 0
+        do {
+            try store.readObject(file.digest) { chunk in
+                written += Int64(chunk.count)
+                do { try output?.write(chunk) } catch { throw SinkFailure(underlying: error) }
+            }
+            try output?.sync()
+        } catch let failure as SinkFailure {
+            throw AuditError(.io(path: finalPath, detail: "\(failure.underlying)"))
+        } catch let error as StoreError where error.code == .damaged {
+            throw AuditError(.damagedObject(object: file.digest.objectPath, detail: error.detail))
+        } catch let error as StoreError where error.code == .unknownObject {
+            throw AuditError(.damagedObject(object: file.digest.objectPath, detail: "it is not in the store (\(file.jobID)'s \(finalPath))"))
+        } catch {
+            throw AuditError(.io(path: finalPath, detail: "\(error)"))
+        }
+        output = nil
+        guard written == file.size else {
+            throw AuditError(.damagedObject(
+                object: file.digest.objectPath, detail: "it holds \(written) bytes but the manifest says \(file.size)"))
+        }
+        if replace {
+            guard rename(temp, finalPath) == 0 else { throw AuditError(.io(path: finalPath, detail: String(cString: strerror(errno)))) }
+        } else {
+            guard link(temp, finalPath) == 0 else {
+                if errno == EEXIST { throw AuditError(.targetExists([finalPath])) }
+                throw AuditError(.io(path: finalPath, detail: String(cString: strerror(errno))))
+            }
+            unlink(temp)
+        }
+        published = true
+    }
+
+    /// Makes `path` a directory (not through a symlink): an existing directory is fine,
+    /// anything else there is refused.
+    static func makeDirectory(_ path: String) throws {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw AuditError(.unsafeTarget(path: path, found: info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link" : "a file"))
+            }
+            return
+        }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw AuditError(.io(path: path, detail: String(cString: strerror(errno))))
+        }
+    }
+
+    /// True when something (even a dangling symlink) is at `path`.
+    static func occupied(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+}

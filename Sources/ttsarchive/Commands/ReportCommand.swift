@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+
+/// `ttsarchive report`: the recent nights as one self-contained HTML page.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write an HTML report of the recent runs: charts and a table of runs with their manifest digests.",
+        discussion: """
+            One self-contained file (inline CSS and SVG, no script, no external asset): jobs and bytes archived \
+            per night, failures and re-lists, run duration against the one-hour link lifetime, stored vs original \
+            bytes, and the runs with their manifests' SHA-256 linked along the chain. Read-only: never takes the lock.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: ArgumentHelp("Where to write the page.", valueName: "file")) var out = "report.html"
+    @Option(help: "How many recent runs to chart.") var runs = 30
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if out.isEmpty { throw ValidationError("--out needs a file name") }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let paths = try config.storePaths(store)
+            let objects = try paths.openStore(create: false)
+            let limit = runs, manifests = paths.manifests, target = out
+            let count = try await Blocking.run {
+                let status = try StatusReport.gather(store: objects, manifests: manifests, runs: limit)
+                try HTMLReport(status: status).write(to: target)
+                return status.runs.count
+            }
+            print("report \(target): \(count) run(s)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+
+/// `ttsarchive status`: how the nightly job is doing, read-only (never takes the lock).
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the last runs, carried-over pending jobs, the manifest head, the lock holder and the archive's size.",
+        discussion: """
+            Reads the manifests folder and archive/state/ without changing anything and without taking the \
+            archive lock, so it is safe while a run is going. Exit 4 when the archive cannot be read.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: "How many recent runs to show.") var runs = 10
+    @Flag(help: "Print the status as JSON on stdout.") var json = false
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let paths = try config.storePaths(store)
+            let objects = try paths.openStore(create: false)
+            let limit = runs, manifests = paths.manifests
+            let report = try await Blocking.run { try StatusReport.gather(store: objects, manifests: manifests, runs: limit) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.text(), terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import TTSArchiveCore
+
+@Suite("ttsarchive.toml: the TOML subset, the schema, precedence, the credentials file")
+struct OpsConfigTests {
+    @Test func parsesTheSubset() throws {
+        let text = """
+            # nightly settings
+            endpoint = "https://metastudio.cn-north-4.myhuaweicloud.com"  # trailing comment
+            concurrency = 1_2
+            allow_http = false
+            allow_hosts = [
+              "cdn.example.com",   # first
+              'obs.example.com:8443',
+            ]
+            empty = []
+            quoted = "tab\\there \\"q\\" \\u00e9"
+
+            [inventory]
+            clouds = ["huawei"]
+            """
+        let entries = try TOMLSubset.parse(text)
+        #expect(entries["endpoint"]?.value == .string("https://metastudio.cn-north-4.myhuaweicloud.com"))
+        #expect(entries["endpoint"]?.line == 2)
+        #expect(entries["concurrency"]?.value == .integer(12))
+        #expect(entries["allow_http"]?.value == .boolean(false))
+        #expect(entries["allow_hosts"]?.value == .strings(["cdn.example.com", "obs.example.com:8443"]))
+        #expect(entries["allow_hosts"]?.line == 5)
+        #expect(entries["empty"]?.value == .strings([]))
+        #expect(entries["quoted"]?.value == .string("tab\there \"q\" é"))
+        #expect(entries["inventory.clouds"]?.value == .strings(["huawei"]))
+        #expect(entries["inventory.clouds"]?.line == 13)
+    }
+
+    @Test(arguments: [
+        ("a = 1\nb = \"open\n", 2, "unterminated string"),
+        ("a = 1\na = 2\n", 2, "set twice"),
+        ("x = 1.5\n", 1, "floating-point"),
+        ("\n\nserver.port = 1\n", 3, "dotted keys"),
+        ("a = \"\\q\"\n", 1, "unknown escape"),
+        ("a 1\n", 1, "expected ="),
+        ("[t]\n[t]\n", 2, "appears twice"),
+        ("a = [1, 2]\n", 1, "arrays of anything but strings"),
+        ("a = 1 2\n", 1, "end of the line"),
+        ("a = 2025-06-01\n", 1, "dates"),
+        ("a = { b = 1 }\n", 1, "inline tables"),
+        ("a = [\"x\"\n", 2, "to close the array"),
+    ])
+    func syntaxErrorsNameTheirLine(text: String, line: Int, words: String) {
+        do {
+            _ = try TOMLSubset.parse(text)
+            Issue.record("parsed \(text.debugDescription)")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            #expect(error.description.contains(words), "\(error)")
+            #expect(error.description.hasPrefix("line \(line):"))
+        }
+    }
+
+    @Test func schemaRefusesUnknownKeysWrongTypesAndSecrets() {
+        func problem(_ text: String) -> ConfigError? {
+            do {
+                _ = try ConfigFile(text: text, path: "/etc/ttsarchive.toml")
+                return nil
+            } catch { return error }
+        }
+        #expect(problem("concurency = 4\n") == ConfigError(.unknownKey(path: "/etc/ttsarchive.toml", line: 1, key: "concurency")))
+        #expect(problem("\nconcurrency = \"4\"\n")?.description == "/etc/ttsarchive.toml:2: concurrency must be an integer, not a string")
+        #expect(problem("concurrency = 0\n")?.description.contains("1…256") == true)
+        #expect(problem("overlap = \"15 minutes\"\n")?.description.contains("not a duration") == true)
+        #expect(problem("endpoint = \"ftp://x\"\n")?.description.contains("not an http(s) URL") == true)
+        #expect(problem("[inventory]\nclouds = [\"aws\"]\n")?.description.contains("unknown cloud 'aws'") == true)
+        // Secrets: refused by name, wherever they are, and the value never echoed.
+        for (text, key) in [("sk = \"hunter2-SECRET\"\n", "sk"), ("[huawei]\nsecret_access_key = \"hunter2-SECRET\"\n", "huawei.secret_access_key"),
+                            ("auth_token = \"hunter2-SECRET\"\n", "auth_token"), ("db_password = \"hunter2-SECRET\"\n", "db_password")] {
+            let error = problem(text)
+            guard case .secret(_, _, let named)? = error?.code else {
+                Issue.record("not refused as a secret: \(text)")
+                continue
+            }
+            #expect(named == key)
+            #expect(error?.description.contains("hunter2") == false)
+            #expect(error?.exitCode == 2)
+        }
+        // Paths to secrets are settings, not secrets.
+        #expect(problem("credentials_file = \"/etc/ttsarchive/credentials\"\ntoken_file = \"t\"\n") == nil)
+    }
+
+    @Test func relativePathsAreTakenFromTheFilesFolder() throws {
+        let file = try ConfigFile(text: "archive = \"data/archive\"\nmanifests = \"/abs/m\"\noverlap = 600\n", path: "/srv/tts/ttsarchive.toml")
+        #expect(file.entries[.archive]?.value == .string("/srv/tts/data/archive"))
+        #expect(file.entries[.manifests]?.value == .string("/abs/m"))
+        #expect(file.entries[.overlap]?.value == .string("600s"))
+    }
+
+    @Test func precedenceIsFlagThenEnvironmentThenFileThenDefault() throws {
+        let file = try ConfigFile(
+            text: "archive = \"/file/archive\"\nconcurrency = 3\nproject_id = \"from-file\"\nregion = \"cn-north-4\"\n",
+            path: "/etc/ttsarchive.toml")
+        let config = EffectiveConfig(
+            file: file, flags: [.concurrency: .integer(5)], environment: ["HUAWEICLOUD_SDK_PROJECT_ID": "from-env"])
+        #expect(config.integer(.concurrency) == 5)
+        #expect(config[.concurrency].source == .flag("--concurrency"))
+        #expect(config.string(.archive) == "/file/archive")
+        #expect(config[.archive].source == .file(path: "/etc/ttsarchive.toml", line: 1))
+        #expect(config.string(.projectID) == "from-env")
+        #expect(config[.projectID].source == .environment("HUAWEICLOUD_SDK_PROJECT_ID"))
+        #expect(config.string(.manifests) == "manifests")
+        #expect(config[.manifests].source == .builtIn)
+        #expect(config.seconds(.overlap) == 900)
+        #expect(config.string(.metricsFile) == nil)
+        #expect(config[.metricsFile].source == .unset)
+        // Without the environment variable, the file's project id counts.
+        let quiet = EffectiveConfig(file: file, flags: [:], environment: [:])
+        #expect(quiet.string(.projectID) == "from-file")
+        #expect(quiet.integer(.concurrency) == 3)
+        // No file: defaults.
+        #expect(EffectiveConfig(file: nil, flags: [:], environment: [:]).integer(.concurrency) == 8)
+    }
+
+    @Test func locatesTheFileByFlagThenEnvironmentThenCurrentFolder() throws {
+        let dir = TestDirectory("locate")
+        #expect(ConfigFile.locate(explicit: nil, environment: [:], currentDirectory: dir.path) == nil)
+        try "".write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
+        #expect(ConfigFile.locate(explicit: nil, environment: [:], currentDirectory: dir.path)?.foundBy == "./ttsarchive.toml")
+        #expect(ConfigFile.locate(explicit: nil, environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path == "/e.toml")
+        #expect(ConfigFile.locate(explicit: "/f.toml", environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path == "/f.toml")
+    }
+
+    @Test func credentialsFileMustBeOwnerOnly() throws {
+        let dir = TestDirectory("creds")
+        let path = dir.sub("credentials")
+        try "# huawei\nexport HUAWEICLOUD_SDK_AK=AKIDEXAMPLE0001\nHUAWEICLOUD_SDK_SK=\"s3cr3t-value\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for mode: mode_t in [0o644, 0o640, 0o604] {
+            chmod(path, mode)
+            do {
+                _ = try CredentialsFile.load(path)
+                Issue.record("mode \(String(mode, radix: 8)) accepted")
+            } catch {
+                #expect(error.code == .exposedCredentials(path: path, mode: String(mode, radix: 8)))
+                #expect(error.description.contains("chmod 600"))
+            }
+        }
+        chmod(path, 0o600)
+        let file = try CredentialsFile.load(path)
+        #expect(file.variables == ["HUAWEICLOUD_SDK_AK": "AKIDEXAMPLE0001", "HUAWEICLOUD_SDK_SK": "s3cr3t-value"])
+        // The process's own environment wins; the file fills the gaps.
+        let merged = file.merged(into: ["HUAWEICLOUD_SDK_AK": "FROMENV", "PATH": "/bin"])
+        #expect(merged["HUAWEICLOUD_SDK_AK"] == "FROMENV")
+        #expect(merged["HUAWEICLOUD_SDK_SK"] == "s3cr3t-value")
+        #expect(merged["PATH"] == "/bin")
+    }
+
+    @Test func credentialsFileErrorsNeverShowValues() {
+        do {
+            _ = try CredentialsFile.parse("HUAWEICLOUD_SDK_AK=x\nHUAWEI_SK=s3cr3t-value\n", path: "/c")
+            Issue.record("unknown variable accepted")
+        } catch {
+            #expect(error.description.hasPrefix("/c:2: unknown variable HUAWEI_SK"))
+            #expect(!error.description.contains("s3cr3t"))
+        }
+    }
+
+    @Test func checkLinesMaskSecrets() throws {
+        let dir = TestDirectory("mask")
+        let path = dir.sub("credentials")
+        try "HUAWEICLOUD_SDK_SK=s3cr3t-value-from-file\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o600)
+        let file = try ConfigFile(text: "credentials_file = \"\(path)\"\n", path: dir.sub("ttsarchive.toml"))
+        let config = EffectiveConfig(file: file, flags: [:], environment: [:])
+        let lines = try config.lines(environment: ["HUAWEICLOUD_SDK_AK": "AKIDEXAMPLE0001XYZ", "TTSARCHIVE_AUTH_TOKEN": "tok-123456789012345"])
+        let byKey = Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0) })
+        #expect(byKey["HUAWEICLOUD_SDK_AK"]?.value == "AKID********")
+        #expect(byKey["HUAWEICLOUD_SDK_SK"]?.value == "******** (set)")
+        #expect(byKey["HUAWEICLOUD_SDK_SK"]?.source == "credentials_file \(path)")
+        #expect(byKey["TTSARCHIVE_AUTH_TOKEN"]?.value == "******** (set)")
+        let all = lines.map { "\($0.key) \($0.value ?? "") \($0.source)" }.joined(separator: "\n")
+        #expect(!all.contains("s3cr3t") && !all.contains("tok-1234") && !all.contains("0001XYZ"))
+    }
+}
