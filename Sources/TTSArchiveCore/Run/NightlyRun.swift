@@ -40,6 +40,7 @@ public struct NightlyRun: Sendable {
     public func execute(progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> RunOutcome {
         let now = Date()
         let runID = RunID.make(now)
+        if options.dryRun { return try await dryRun(runID: runID, now: now) }
         context.store.sweepTemporaries()
         let stateDir = context.store.root + "/state"
         let state = try RunState(
@@ -107,7 +108,7 @@ public struct NightlyRun: Sendable {
             failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "still \(entry.state) after the pending max age; no longer checked", attempts: 1))
         }
 
-        var listingDone = stopError != nil || options.dryRun
+        var listingDone = stopError != nil
         let reporter = progress.map { ProgressTicker(report: $0) }
         await withTaskGroup(of: ArtifactOutcome.self) { group in
             var inFlight = 0
@@ -146,7 +147,7 @@ public struct NightlyRun: Sendable {
         }
         let interrupted = Task.isCancelled
         let listing = await lister.snapshot
-        let complete = !interrupted && stopError == nil && listingDone && queue.count == 0 && !options.dryRun
+        let complete = !interrupted && stopError == nil && listingDone && queue.count == 0
         if listing.shortfall > 0 {
             failures.append(ManifestFailure(jobID: "*", kind: nil, fileIndex: nil, error: "listing drifted: the API counted \(listing.serverCount) jobs, \(listing.listed) could be listed", attempts: 1))
         }
@@ -182,9 +183,6 @@ public struct NightlyRun: Sendable {
             ManifestPendingJob(jobID: $0.jobID, state: $0.state, createTime: $0.createTime)
         }
         manifest.badRecords = listing.badRecords
-        if options.dryRun {
-            return RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
-        }
         if let head = try context.manifests.head() {
             manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
         }
@@ -193,6 +191,42 @@ public struct NightlyRun: Sendable {
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
         if let stopError { throw RunStopped(underlying: stopError, outcome: RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)) }
         return RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
+    }
+}
+
+extension NightlyRun {
+    /// `--dry-run`: lists the window that a run would take and counts what it would fetch;
+    /// downloads nothing and writes no state and no manifest.
+    func dryRun(runID: String, now: Date) async throws -> RunOutcome {
+        let stateDir = context.store.root + "/state"
+        let since = options.since ?? RunState.lastCompleteUntil(stateDir).map { $0.addingTimeInterval(-options.overlap) } ?? now.addingTimeInterval(-86400)
+        let window = try TimeWindow(since: since, until: options.until ?? now)
+        let lister = JobLister(client: context.client, window: window)
+        var jobs: [ManifestJob] = []
+        while let batch = try await lister.next() {
+            for job in batch where job.jobState == .succeeded {
+                var entry = ManifestJob(job)
+                entry.artifacts = job.links.map { link in
+                    ManifestArtifact(
+                        kind: link.kind, fileIndex: link.fileIndex, sha256: "", size: 0, storedSize: 0, storedSHA256: "", object: "",
+                        mediaType: link.kind.mediaType(audioFormat: job.audioFormat ?? .wav), checks: [], source: Redaction.url(link.url))
+                }
+                jobs.append(entry)
+            }
+        }
+        let listing = await lister.snapshot
+        var counts = ManifestCounts()
+        counts.jobsListed = listing.listed
+        counts.jobsByState = listing.countsByState
+        counts.artifactsStored = 0
+        counts.badRecords = listing.badRecords.count
+        var manifest = Manifest(
+            runID: runID, startedAt: Timestamp.format(now), finishedAt: Timestamp.format(Date()), complete: listing.shortfall == 0,
+            tool: ["name": ToolInfo.name, "version": ToolInfo.version],
+            source: ["provider": "huaweicloud.metastudio", "endpoint": context.client.endpoint.description, "project_id": context.client.projectID],
+            window: RunWindowRecord(window), previousManifest: nil, jobs: jobs.sorted { $0.jobID < $1.jobID }, failures: [], counts: counts)
+        manifest.badRecords = listing.badRecords
+        return RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
     }
 }
 
