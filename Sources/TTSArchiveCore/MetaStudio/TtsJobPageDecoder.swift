@@ -48,7 +48,7 @@ public enum TtsJobPageDecoder {
         guard let jobID = fields["job_id"] as? String, !jobID.isEmpty else {
             throw FieldError(field: "job_id", problem: fields["job_id"] == nil ? "is missing" : "is not a non-empty string")
         }
-        var reader = FieldReader(fields: fields, jobID: jobID)
+        let reader = FieldReader(fields: fields, jobID: jobID)
         guard let state = try reader.string("job_state") else { throw FieldError(jobID: jobID, field: "job_state", problem: "is missing") }
         var files: [TtsJobFile] = []
         switch fields["files"] {
@@ -58,7 +58,7 @@ public enum TtsJobPageDecoder {
                 guard let file = entry as? [String: Any] else {
                     throw FieldError(jobID: jobID, field: "files[\(i)]", problem: "is not a JSON object")
                 }
-                var fileReader = FieldReader(fields: file, jobID: jobID, prefix: "files[\(i)].")
+                let fileReader = FieldReader(fields: file, jobID: jobID, prefix: "files[\(i)].")
                 files.append(TtsJobFile(
                     audioFileURL: try fileReader.string("audio_file_url"),
                     audioInfoFileURL: try fileReader.string("audio_info_file_url"),
