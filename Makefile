@@ -4,14 +4,17 @@ CONFIG     ?= debug
 export TTSARCHIVE_WERROR ?= 1
 APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev pkg-config
 # Reference tools the tests check our output against (PyPI): module name = package name.
-PY_PACKAGES  := bagit
+PY_PACKAGES  := bagit prometheus_client
+# What only the tests need: the report test renders the HTML report in headless Chromium
+# (`make test TEST_APT_PACKAGES=` skips installing it; then set TTSARCHIVE_SKIP_BROWSER=1).
+TEST_APT_PACKAGES ?= chromium
 BIN        := .build/$(CONFIG)
 
 .PHONY: setup build test demo bench soak fuzz lint clean
 
 # Installs the Debian packages that are missing; silent when everything is there.
 setup:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@missing=""; for p in $(APT_PACKAGES) $(TEST_APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -34,9 +37,30 @@ demo: setup
 	$(SWIFT) build -c $(CONFIG)
 	@bash scripts/demo.sh $(BIN)
 
+# The tools `make bench` compares against (installed by bench only, never by test), and where
+# the release build goes (`make bench RELEASE_SCRATCH=.build-x` to keep another tree's build).
+BENCH_APT_PACKAGES ?= aria2 pigz wget2 curl time
+RELEASE_SCRATCH    ?= .build
+SOAK_MINUTES       ?= 20
+
 bench: setup
-	$(SWIFT) build -c release
-	@bash scripts/bench.sh .build/release
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "bench: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
+	@bash scripts/bench.sh $(RELEASE_SCRATCH)/release
+
+soak: setup
+	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
+	@SOAK_MINUTES=$(SOAK_MINUTES) bash scripts/soak.sh $(RELEASE_SCRATCH)/release
+
+fuzz: setup
+	@echo "fuzz: not implemented yet (issue 7: libFuzzer targets for the page decoder, SRT parser, sniffers, gzip reader, manifest parser)"; exit 1
 
 lint:
 	$(SWIFT) format lint --recursive Sources Tests Package.swift

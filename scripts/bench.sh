@@ -1,81 +1,171 @@
 #!/usr/bin/env bash
-# make bench: measures the store (put of one 2 GiB file and of 10,000 small files) and a run
-# against the simulator, printing MB/s, files/s and peak RSS (/usr/bin/time -v), and writes the
-# table to bench/results.md. Data is generated here; nothing is downloaded from outside.
+# make bench: ttsarchive against the tools a user would reach for (curl, aria2c, wget2, pigz,
+# sha256sum), side by side on the same simulated nights, in one run; writes bench/results.md.
+# Every measurement is /usr/bin/time (wall, user+sys CPU of the process tree, peak RSS of its
+# largest process). Each row is repeated BENCH_REPS times; the table shows median and range.
+# usage: bench.sh BIN_DIR   (env: BENCH_REPS, BENCH_AUDIO_JOBS, BENCH_SMALL_JOBS, BENCH_LIST_JOBS,
+#        BENCH_GIANT_BYTES, BENCH_MEM_REPS, BENCH_WORK)
 set -euo pipefail
-bin=${1:-.build/release}
-big_mib=${BENCH_BIG_MIB:-2048}
-small=${BENCH_SMALL_FILES:-10000}
-run_jobs=${BENCH_RUN_JOBS:-1000}
-work=${BENCH_WORK:-bench/work}
-rm -rf "$work"; mkdir -p "$work" bench
-out=bench/results.md
-timed() { # label, command... -> "seconds peak_kib"
-  /usr/bin/time -v -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt" || { cat "$work/err.txt" >&2; return 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-  echo "$wall $rss"
+bin=$(cd "${1:-.build/release}" && pwd)
+scripts=$(cd "$(dirname "$0")" && pwd)
+reps=${BENCH_REPS:-3}
+mem_reps=${BENCH_MEM_REPS:-1}
+audio_jobs=${BENCH_AUDIO_JOBS:-1000}
+small_jobs=${BENCH_SMALL_JOBS:-10000}
+list_jobs=${BENCH_LIST_JOBS:-100000}
+giant=${BENCH_GIANT_BYTES:-2147483648}
+mkdir -p bench
+work=$(mkdir -p "${BENCH_WORK:-bench/work}" && cd "${BENCH_WORK:-bench/work}" && pwd)
+rm -rf "${work:?}"/*
+results=$work/results.tsv
+: > "$results"
+since=2025-06-09T00:00:00Z until=2025-06-10T00:00:00Z
+export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001 HUAWEICLOUD_SDK_SK=simulator-secret-key-not-a-real-secret-0001
+export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+export TTSARCHIVE_AUTH_TOKEN=simulator-token-not-a-real-token-0001
+project=$HUAWEICLOUD_SDK_PROJECT_ID
+sim_pid=""
+stop_sim() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; fi; }
+trap stop_sim EXIT
+began=$(date +%s)
+
+# start_sim ARGS...: a fresh simulator over the bench window; sets $endpoint.
+start_sim() {
+  stop_sim
+  rm -f "$work/port"
+  "$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --seed 42 --window-start "$since" --window-end "$until" "$@" \
+    > "$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.1; done
+  [ -s "$work/port" ] || { echo "bench: the simulator did not start:"; cat "$work/sim.log"; exit 1; }
+  endpoint="http://127.0.0.1:$(cat "$work/port")"
 }
-row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" | tee -a "$out"; }
+stats() { curl -s "$endpoint/__stats"; }
 
-{
-  echo "# ttsarchive benchmarks"
-  echo
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(swift --version 2>&1 | head -1); zlib $(python3 -c 'import zlib; print(zlib.ZLIB_RUNTIME_VERSION)'). Date: $(date -u +%Y-%m-%d). Release build."
-  echo
-  echo "| what | throughput | peak RSS | notes |"
-  echo "|---|---|---|---|"
-} > "$out"
-cat "$out"
-
-# 1. put of one large file: speech-like bytes (the simulator's WAV generator would be ideal; a
-# repeated low-entropy pattern stands in here and is not flattering: Z_RLE sees runs).
-python3 - "$work/big.bin" "$big_mib" <<'PY'
-import sys, math, random
-path, mib = sys.argv[1], int(sys.argv[2])
-random.seed(1)
-# 1 MiB of band-limited noise, 16-bit LE, reused with a varying offset so blocks differ.
-base = bytearray()
-phase = 0.0
-for i in range(512 * 1024):
-    phase += 0.07 + 0.05 * math.sin(i / 3000.0)
-    v = int(6000 * math.sin(phase) + random.gauss(0, 900))
-    base += max(-32768, min(32767, v)).to_bytes(2, 'little', signed=True)
-with open(path, 'wb') as f:
-    for block in range(mib):
-        k = (block * 7919) % len(base)
-        f.write(base[k:] + base[:k])
+# measure SECTION LABEL REP BYTES FILES -- COMMAND...: times COMMAND (cwd $work) and appends a row.
+# BYTES/FILES may be "-" to be filled by a later `fill` (from the run's own JSON summary).
+measure() {
+  local section=$1 label=$2 rep=$3 bytes=$4 files=$5; shift 6
+  local load0 load1
+  load0=$(cut -d' ' -f1 /proc/loadavg)
+  if ! (cd "$work" && /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt"); then
+    local code=$?
+    # ttsarchive exits 1 when some item failed; the run still counts, and the table says so.
+    if ! grep -q '"complete"' "$work/out.txt" 2>/dev/null; then
+      echo "bench: $label failed (exit $code):" >&2; tail -20 "$work/err.txt" >&2; tail -3 "$work/time.txt" >&2; exit 1
+    fi
+  fi
+  load1=$(cut -d' ' -f1 /proc/loadavg)
+  read -r wall user sys rss < <(tail -1 "$work/time.txt")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "$label" "$rep" "$wall" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" "$rss" "$bytes" "$files" "$load0" "$load1" >> "$results"
+  printf '  %-44s rep %s: %6.2fs  cpu %6.2fs  rss %5d MiB  load %s→%s\n' "$label" "$rep" "$wall" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" $((rss / 1024)) "$load0" "$load1"
+}
+# The bytes and files a ttsarchive run archived, from its --json summary.
+summary() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); c=s.get("counts",s); print(c[sys.argv[2]])' "$work/out.txt" "$1"; }
+fix_last() { # replace BYTES and FILES of the last row
+  python3 - "$results" "$1" "$2" <<'PY'
+import sys
+path, b, f = sys.argv[1:4]
+lines = open(path).read().splitlines()
+cols = lines[-1].split("\t"); cols[6], cols[7] = b, f; lines[-1] = "\t".join(cols)
+open(path, "w").write("\n".join(lines) + "\n")
 PY
-read -r secs rss < <(timed "$bin/ttsarchive" put --archive "$work/a1" "$work/big.bin")
-row "put, one ${big_mib} MiB file" "$(awk -v m="$big_mib" -v s="$secs" 'BEGIN { printf "%.0f MB/s", m*1.048576/s }')" "$((rss / 1024)) MiB" "target: RSS < 64 MiB; $(awk '{print $4}' "$work/out.txt") stored bytes"
+}
+dir_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 
-# 2. put of many small files (1-4 KiB JSON-like text).
-mkdir -p "$work/small"
-python3 - "$work/small" "$small" <<'PY'
-import sys, random, json
-d, n = sys.argv[1], int(sys.argv[2])
-random.seed(2)
-for i in range(n):
-    words = [{"word": "w%d" % random.randrange(5000), "start": j * 0.3, "end": j * 0.3 + 0.25} for j in range(random.randrange(10, 45))]
-    with open("%s/f%05d.json" % (d, i), "w") as f:
-        json.dump({"job": i, "words": words}, f)
+run_tts() { # SECTION LABEL REP [extra run flags...]
+  local section=$1 label=$2 rep=$3; shift 3
+  rm -rf "$work/a" "$work/m"
+  measure "$section" "$label" "$rep" - - -- "$bin/ttsarchive" run --endpoint "$endpoint" --archive "$work/a" --manifests "$work/m" \
+    --since "$since" --until "$until" --json "$@"
+  fix_last "$(summary bytes)" "$(summary artifacts_stored)"
+}
+
+# One night (audio-heavy or small files): every tool on the same world and the same links.
+night() {
+  local section=$1; shift
+  start_sim "$@"
+  echo "== $section ($*)"
+  read -r nlinks njobs < <(python3 "$scripts/bench_links.py" "$endpoint" "$project" "$since" "$until" "$work/links")
+  echo "  $njobs SUCCEED jobs, $nlinks links"
+  for rep in $(seq "$reps"); do
+    run_tts "$section" "ttsarchive run --concurrency 8" "$rep" --concurrency 8
+    [ "$rep" = 1 ] && cp "$work/m"/*.json "$work/$section-manifest.json" 2>/dev/null || true
+    rm -rf "$work/dl"; mkdir -p "$work/dl"
+    measure "$section" "curl --parallel --parallel-max 8" "$rep" - "$nlinks" -- \
+      sh -c "cd dl && curl --parallel --parallel-max 8 --fail --silent --show-error -K '$work/links/curl.cfg'"
+    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    rm -rf "$work/dl"; mkdir -p "$work/dl"
+    measure "$section" "aria2c -j8" "$rep" - "$nlinks" -- \
+      aria2c -j8 -q --allow-overwrite=true --auto-file-renaming=false -d "$work/dl" -i "$work/links/aria2.txt"
+    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    if command -v wget2 > /dev/null; then
+      rm -rf "$work/w2"; mkdir -p "$work/w2"
+      measure "$section" "wget2 --max-threads=8" "$rep" - "$nlinks" -- \
+        wget2 -q --max-threads=8 --no-robots -x -nH -P "$work/w2" -i "$work/links/urls.txt"
+      fix_last "$(dir_bytes "$work/w2")" "$nlinks"
+      rm -rf "$work/w2"
+    fi
+    measure "$section" "shell: curl + sha256sum + pigz -p2 -n -6 + mv" "$rep" - "$nlinks" -- \
+      bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh"
+    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    rm -rf "$work/sh"
+    # The compression limit, on the bytes curl downloaded (in memory, both cores).
+    python3 "$scripts/bench_compress.py" "$work/dl" 2 > "$work/compress.txt"
+    read -r csecs cbytes cfiles _ < "$work/compress.txt"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$section" "compression limit: zlib in memory, 2 processes" "$rep" \
+      "$csecs" "-" "-" "$cbytes" "$cfiles" "$(cut -d' ' -f1 /proc/loadavg)" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+    echo "  compression limit rep $rep: ${csecs}s for $cbytes bytes"
+  done
+  rm -rf "$work/dl" "$work/a" "$work/m"
+  stop_sim
+}
+
+night audio --jobs "$audio_jobs" --audio-min-bytes 500000 --audio-max-bytes 5000000
+night small --jobs "$small_jobs" --audio-min-bytes 1000 --audio-max-bytes 4000
+
+echo "== memory"
+start_sim --jobs 3 --giant-audio-bytes "$giant"
+for rep in $(seq "$mem_reps"); do
+  run_tts memory "ttsarchive run, one $((giant / 1048576)) MiB WAV (+2 small jobs)" "$rep" --concurrency 8
+done
+rm -rf "$work/a" "$work/m"
+start_sim --jobs "$list_jobs"
+for rep in $(seq "$mem_reps"); do
+  measure memory "ttsarchive list --json, $list_jobs jobs" "$rep" - - -- \
+    sh -c "'$bin/ttsarchive' list --endpoint '$endpoint' --since $since --until $until --state all --json > /dev/null"
+  fix_last - "$list_jobs"
+  run_tts memory "ttsarchive run --dry-run, $list_jobs jobs" "$rep" --dry-run
+done
+stop_sim
+
+echo "== expiry"
+ttl=${BENCH_EXPIRY_TTL:-10} bw=${BENCH_EXPIRY_BANDWIDTH:-10000000}
+for rep in $(seq "$mem_reps"); do
+  start_sim --jobs "${BENCH_EXPIRY_JOBS:-300}" --link-ttl "$ttl" --bandwidth "$bw"
+  run_tts expiry "ttsarchive run, link TTL ${ttl}s, ${bw} B/s cap" "$rep" --concurrency 8
+  python3 - "$work/m" "$(stats)" "$ttl" "$results" <<'PY'
+import glob, json, sys
+mdir, stats, ttl, results = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+m = json.load(open([p for p in glob.glob(mdir + "/*.json") if not p.endswith("HEAD.json")][0]))
+c = m["counts"]
+jobs = sum(1 for j in m["jobs"] if j["artifacts"])
+with open(results, "a") as f:
+    f.write("expiry-extra\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%s\t%d\n" % (
+        jobs, c["relists"], stats.get("links_expired", 0), stats.get("links_minted", 0),
+        len(m["failures"]), m["complete"], c["retries"], ttl, c["artifacts_stored"]))
+print("  jobs archived %d, relists %d, links expired at the server %d, failures %d" % (
+    jobs, c["relists"], stats.get("links_expired", 0), len(m["failures"])))
 PY
-read -r secs rss < <(timed sh -c "find '$work/small' -name '*.json' -print0 | xargs -0 '$bin/ttsarchive' put --archive '$work/a2'")
-row "put, ${small} files of 1–4 KiB" "$(awk -v n="$small" -v s="$secs" 'BEGIN { printf "%.0f files/s", n/s }')" "$((rss / 1024)) MiB" "one fsync'd object + directory fsync each"
+done
+stop_sim
+rm -rf "$work/a" "$work/m" "$work/links"
 
-# 3. A run against the simulator: list + download + verify + gzip + store + manifest.
-"$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --seed 99 --jobs "$run_jobs" \
-  --window-start 2025-06-09T00:00:00Z --window-end 2025-06-10T00:00:00Z --audio-min-bytes 500000 --audio-max-bytes 5000000 \
-  > "$work/sim.log" 2>&1 &
-sim=$!
-trap 'kill $sim 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001 HUAWEICLOUD_SDK_SK=simulator-secret-key-not-a-real-secret-0001 HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
-read -r secs rss < <(timed "$bin/ttsarchive" run --endpoint "http://127.0.0.1:$(cat "$work/port")" --archive "$work/a3" --manifests "$work/m3" \
-  --since 2025-06-09T00:00:00Z --until 2025-06-10T00:00:00Z --concurrency 8 --json)
-bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"])' "$work/out.txt")
-files=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["artifacts_stored"])' "$work/out.txt")
-row "run, ${run_jobs} jobs (WAV 0.5–5 MB + JSON/SRT), --concurrency 8" "$(awk -v b="$bytes" -v s="$secs" -v f="$files" 'BEGIN { printf "%.0f MB/s, %.0f files/s", b/1e6/s, f/s }')" "$((rss / 1024)) MiB" "$files artifacts, $((bytes / 1000000)) MB in ${secs}s"
+elapsed=$(( $(date +%s) - began ))
+python3 "$scripts/bench_report.py" "$results" "$elapsed" "$reps" "$bin" > bench/results.md
 echo
-echo "written to $out"
+cat bench/results.md
+echo
+echo "bench: written to bench/results.md in ${elapsed}s"

@@ -11,10 +11,10 @@ trap 'kill "$sim_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 seed=$(date +%s)
 since=$(date -u -d '24 hours ago' +%Y-%m-%dT%H:%M:%SZ)
 until=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-"$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --seed "$seed" --jobs "$jobs" \
+"$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --inventory-port-file "$work/inventory-port" --seed "$seed" --jobs "$jobs" \
   --window-start "$since" --window-end "$until" > "$work/sim.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$work/port" ] && [ -s "$work/inventory-port" ] && break; sleep 0.1; done
 [ -s "$work/port" ] || { echo "demo: the simulator did not start:"; cat "$work/sim.log"; exit 1; }
 endpoint="http://127.0.0.1:$(cat "$work/port")"
 echo "demo: simulator on $endpoint ($jobs jobs, seed $seed)"
@@ -27,6 +27,13 @@ export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 echo "demo: ttsarchive run --endpoint $endpoint --since $since --until $until"
 status=0
 "$bin/ttsarchive" run --endpoint "$endpoint" --since "$since" --until "$until" || status=$?
+echo
+# Inventory snapshots of the three clouds (the simulator's test keys for Alibaba and Volcengine).
+inv="http://127.0.0.1:$(cat "$work/inventory-port")"
+echo "demo: ttsarchive inventory (Huawei quotas, Alibaba ICE, Volcengine VMS)"
+ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tSimulatorKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=sim-alibaba-secret-0001 \
+VOLC_ACCESSKEY=AKLTsimulator0001 VOLC_SECRETKEY=sim-volcengine-secret-0001 \
+  "$bin/ttsarchive" inventory --endpoint "$endpoint" --alibaba-endpoint "$inv" --volcengine-endpoint "$inv" || status=$?
 echo
 echo "demo: ttsarchive verify"
 "$bin/ttsarchive" verify

@@ -94,6 +94,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "warning"
 
+    @Option(help: ArgumentHelp(
+        "Also serve Alibaba ICE and Volcengine VMS inventories (one more loopback port, written to this file).",
+        valueName: "file"))
+    var inventoryPortFile: String?
+
     func validate() throws {
         _ = try makeConfig(environment: [:])
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
@@ -111,10 +116,19 @@ struct SimulatorCommand: AsyncParsableCommand {
         // Written straight to the descriptor: stdout is often a pipe, and a buffered line would
         // keep a waiting script from ever seeing it.
         FileHandle.standardOutput.write(Data("ttsarchive-sim listening on \(simulator.baseURL)\n".utf8))
+        var inventory: InventorySimulator?
+        if let inventoryPortFile {
+            let server = InventorySimulator(config: InventorySimulatorConfig(seed: config.seed))
+            let inventoryPort = try await server.start()
+            try writeAtomically(String(inventoryPort) + "\n", to: inventoryPortFile)
+            FileHandle.standardOutput.write(Data("ttsarchive-sim inventories (Alibaba ICE, Volcengine VMS) on \(server.alibabaURL)\n".utf8))
+            inventory = server
+        }
         let waiter = SignalWaiter()
         let signal = await waiter.waitForTermination()
         waiter.stop()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await inventory?.shutdown()
         await simulator.shutdown()
     }
 

@@ -114,6 +114,25 @@ struct OpsLockTests {
             won.forEach { $0.release() }
         }
     }
+
+    @Test func aLateRacerDoesNotReplaceTheWinnersLock() throws {
+        let dir = TestDirectory("late")
+        let lock = dir.sub("LOCK")
+        try Data("stale\n".utf8).write(to: URL(fileURLWithPath: lock))
+        // The late racer opened and flocked the stale file…
+        let stale = open(lock, O_RDONLY)
+        defer { close(stale) }
+        #expect(flock(stale, LOCK_EX | LOCK_NB) == 0)
+        // …but the winner replaced it meanwhile.
+        try Data("winner\n".utf8).write(to: URL(fileURLWithPath: dir.sub("winner.tmp")))
+        #expect(rename(dir.sub("winner.tmp"), lock) == 0)
+        try Data("late\n".utf8).write(to: URL(fileURLWithPath: dir.sub("late.tmp")))
+        #expect(try ArchiveLock.replace(stale: stale, verified: true, with: dir.sub("late.tmp"), at: lock) == false)
+        #expect(try String(contentsOfFile: lock, encoding: .utf8) == "winner\n")
+        // A forced break (another host's lock) replaces whatever is there.
+        #expect(try ArchiveLock.replace(stale: stale, verified: false, with: dir.sub("late.tmp"), at: lock))
+        #expect(try String(contentsOfFile: lock, encoding: .utf8) == "late\n")
+    }
 }
 
 /// A PID that belonged to a process which has exited (and was reaped).

@@ -45,7 +45,8 @@ struct ManifestFolder: Sendable {
         } catch {
             throw TTSArchiveError(.unusableState, "cannot list the manifests folder \(path): \(error.localizedDescription)")
         }
-        return names.filter { $0.hasSuffix(".json") && $0 != "HEAD.json" && !$0.hasPrefix(".") }.sorted()
+        // inventory-*.json are inventory manifests, with their own chain (see Inventory/).
+        return names.filter { $0.hasSuffix(".json") && $0 != "HEAD.json" && !$0.hasPrefix(".") && !$0.hasPrefix("inventory-") }.sorted()
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: display(name)) }

@@ -42,10 +42,15 @@ public final class ArchiveLock: Sendable {
     }
 
     /// Takes the lock, waiting up to `wait` seconds for a holder to finish (polling, without
-    /// blocking the cooperative pool). Throws ``ArchiveLockError`` when it stays held.
-    public static func acquire(archive: String, command: String, wait: TimeInterval = 0, breakLock: Bool = false) async throws -> ArchiveLock {
+    /// blocking the cooperative pool). `onWait` hears once that waiting began, and for whom.
+    /// Throws ``ArchiveLockError`` when it stays held.
+    public static func acquire(
+        archive: String, command: String, wait: TimeInterval = 0, breakLock: Bool = false,
+        onWait: (@Sendable (LockStatus) -> Void)? = nil
+    ) async throws -> ArchiveLock {
         let started = Date()
         var pause: TimeInterval = 0.1
+        var told = false
         while true {
             let attempt = try await Blocking.run { try tryAcquire(archive: archive, command: command, breakLock: breakLock) }
             switch attempt {
@@ -54,6 +59,10 @@ public final class ArchiveLock: Sendable {
             case .held(let status):
                 let waited = Date().timeIntervalSince(started)
                 guard waited < wait else { throw ArchiveLockError(.held(status, waited: waited)) }
+                if !told {
+                    told = true
+                    onWait?(status)
+                }
                 try await Task.sleep(for: .seconds(min(pause, wait - waited)))
                 pause = min(pause * 2, 2)
             }
@@ -104,16 +113,16 @@ public final class ArchiveLock: Sendable {
                 discard(temp, fd)
                 throw ArchiveLockError(.liveHolder(status))
             case .takeOver:
-                // Someone may have replaced or removed LOCK since we opened it: only the file we
-                // hold the flock of may be replaced.
-                guard sameFile(existing, lockPath) || !flockFree else {
+                let replaced: Bool
+                do {
+                    replaced = try replace(stale: existing, verified: flockFree, with: temp, at: lockPath)
+                } catch {
+                    discard(temp, fd)
+                    throw error
+                }
+                guard replaced else {
                     discard(temp, fd)
                     continue
-                }
-                guard rename(temp, lockPath) == 0 else {
-                    let code = errno
-                    discard(temp, fd)
-                    throw ioError(lockPath, code)
                 }
                 try? POSIXFile.syncDirectory(state)
                 return .acquired(ArchiveLock(path: lockPath, holder: me, replaced: status, fd: fd))
@@ -172,6 +181,20 @@ public final class ArchiveLock: Sendable {
             discard(temp, fd)
             throw error
         }
+    }
+
+    /// Renames `temp` over `lockPath`, which must still name `stale` (open, and flocked by us
+    /// when `verified`): an invocation that lost the race to take over the same stale lock finds
+    /// LOCK replaced or gone, returns false and starts over. Forced breaks (not `verified`: the
+    /// flock is another host's) replace whatever is there.
+    static func replace(stale: Int32, verified: Bool, with temp: String, at lockPath: String) throws -> Bool {
+        if verified && !sameFile(stale, lockPath) { return false }
+        guard rename(temp, lockPath) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw ioError(lockPath, code)
+        }
+        return true
     }
 
     private static func discard(_ temp: String, _ fd: Int32) {

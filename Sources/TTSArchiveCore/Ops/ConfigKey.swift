@@ -14,6 +14,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     case tokenFile = "token_file"
     case inventoryClouds = "inventory.clouds"
     case alibabaEndpoint = "inventory.alibaba_endpoint"
+    case alibabaRegion = "inventory.alibaba_region"
     case volcengineEndpoint = "inventory.volcengine_endpoint"
     case volcengineRegion = "inventory.volcengine_region"
 
@@ -33,7 +34,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     public var kind: Kind {
         switch self {
         case .endpoint, .alibabaEndpoint, .volcengineEndpoint: return .url
-        case .region, .projectID, .volcengineRegion: return .string
+        case .region, .projectID, .alibabaRegion, .volcengineRegion: return .string
         case .archive, .manifests, .metricsFile, .credentialsFile, .tokenFile: return .path
         case .concurrency: return .positiveInteger
         case .overlap, .pendingMaxAge, .waitLock: return .duration
@@ -76,7 +77,9 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
         case .tokenFile: return "--token-file"
         case .alibabaEndpoint: return "--alibaba-endpoint"
         case .volcengineEndpoint: return "--volcengine-endpoint"
-        case .credentialsFile, .inventoryClouds, .volcengineRegion: return nil
+        case .alibabaRegion: return "--alibaba-region"
+        case .volcengineRegion: return "--volcengine-region"
+        case .credentialsFile, .inventoryClouds: return nil
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The simulated accounts' inventories, made from the seed.
 enum InventoryCatalog {
     /// ICE customized-voice jobs of one type, in the order the API pages them.

@@ -71,7 +71,8 @@ struct RunCommand: AsyncParsableCommand {
             let waitStart = Date()
             let lock = try await ArchiveLock.acquire(
                 archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
-                wait: ops.waitSeconds, breakLock: ops.breakLock)
+                wait: ops.waitSeconds, breakLock: ops.breakLock,
+                onWait: { [wait = ops.waitLock ?? ""] in printError("ttsarchive: waiting up to \(wait) for the archive lock held by \($0.summary)") })
             defer { lock.release() }
             metrics.lockAcquired(waited: Date().timeIntervalSince(waitStart))
             if let replaced = lock.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
