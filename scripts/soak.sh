@@ -25,7 +25,8 @@ export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001 HUAWEICLOUD_SDK_SK=simulator-secr
 export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 world_faults=(--fault bad_record=0.02 --fault hostile_job_id=0.01 --fault foreign_host=0.01
   --fault redirect_file=0.01 --fault absurd_length=0.01)
-transient_faults=(--fault list_5xx=0.03 --fault list_429=0.02 --fault malformed_json=0.02
+# Listing requests are few (a page is 100 jobs), so their faults get a higher rate to be drawn at all.
+transient_faults=(--fault list_5xx=0.05 --fault list_429=0.05 --fault malformed_json=0.05
   --fault download_5xx=0.03 --fault download_429=0.02 --fault reset=0.02 --fault truncate=0.02
   --fault flip=0.02 --fault trickle=0.01)
 sim_pid="" run_pid=""
@@ -60,10 +61,14 @@ mapfile -t args < <(run_args "$work/ref" window)
 status=0; (cd "$work" && "$bin/ttsarchive" "${args[@]}" > "$work/ref.out" 2> "$work/ref.err") || status=$?
 [ "$status" -le 1 ] || { echo "soak: the reference run failed (exit $status)"; tail -5 "$work/ref.err"; exit 1; }
 stop_sim
+# If the reference itself does not verify, a cycle's unclean verify is not the kills' doing.
+"$bin/ttsarchive" verify --archive "$work/ref/archive" --manifests "$work/ref/manifests" > "$work/ref.verify" 2>&1 \
+  || { echo "soak: note: the reference run does not verify clean either:"; head -3 "$work/ref.verify"; }
 echo "soak: reference: $(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); c=m["counts"]; print(c["artifacts_stored"], "artifacts,", len(m["failures"]), "persistent failures, complete:", m["complete"])' \
   "$work/ref/manifests/$(sed -n 's/.*"file" *: *"\([^"]*\)".*/\1/p' "$work/ref/manifests/HEAD.json")")"
 
-start_sim "$work/sim.log" "${world_faults[@]}" "${transient_faults[@]}" --fault-mode random
+# Links live SOAK_LINK_TTL seconds (default 30), so slow (trickled) transfers meet expiry too.
+start_sim "$work/sim.log" "${world_faults[@]}" "${transient_faults[@]}" --fault-mode random --link-ttl "${SOAK_LINK_TTL:-30}"
 echo "soak: $minutes min against $endpoint, $jobs jobs (seed $seed), kills at ${min_delay}–${max_delay} ms"
 deadline=$(( $(date +%s) + minutes * 60 ))
 kills=0 cycles=0 losses=0 refetches=0 runs=0
@@ -83,7 +88,7 @@ while :; do
       sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
       if kill -KILL "$run_pid" 2>/dev/null; then killed=1; kills=$((kills + 1)); fi
     fi
-    status=0; wait "$run_pid" || status=$?; run_pid=""
+    status=0; wait "$run_pid" 2>/dev/null || status=$?; run_pid=""
     snapshot=$(curl -s "$endpoint/__stats")
     python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
     read -r again keys < <(python3 "$scripts/soak_check.py" refetched "$work/stored" "$snapshot")
@@ -114,5 +119,12 @@ stop_sim
 echo
 echo "soak: $kills kills (SIGKILL), $runs runs, $cycles cycles archived end to end, $refetches re-downloads of stored objects"
 python3 "$scripts/soak_check.py" summary "$totals"
+never=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["faults"]; print(" ".join(k for k in sys.argv[2:] if not t.get(k)))' "$totals" \
+  list_5xx list_429 malformed_json bad_record hostile_job_id download_5xx download_429 reset truncate flip trickle \
+  foreign_host redirect_file absurd_length)
+[ -z "$never" ] || echo "soak: note: fault kinds never injected (a longer soak or more jobs draws them): $never"
+if [ "$minutes" -ge 20 ] && { [ "$kills" -lt 50 ] || [ -n "$never" ]; }; then
+  echo "soak: FAILED: a full soak needs at least 50 kills and every fault kind"; losses=$((losses + 1))
+fi
 if [ "$losses" -gt 0 ]; then echo "soak: FAILED: $losses losses"; exit 1; fi
 echo "soak: passed: every cycle verified clean and equal to the reference"

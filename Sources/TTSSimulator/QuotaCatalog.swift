@@ -27,10 +27,11 @@ enum QuotaCatalog {
         }
     }
 
-    static func resources(seed: UInt64) -> [Resource] {
+    static func resources(seed: UInt64, count: Int? = nil) -> [Resource] {
         var rng = SeededRandom(seed: seed, stream: "quotas")
         let types = ["BASIC", "MIDDLE", "ADVANCE", "THIRD_PARTY", "FLEXUS", "TTS_CMWW"]
-        return (0..<rng.int(in: 5...9)).map { _ in
+        let drawn = rng.int(in: 5...9)
+        return (0..<(count ?? drawn)).map { _ in
             let total = rng.int(in: 1...20)
             return Resource(
                 operationType: rng.pick(["ADD", "UPDATE", "FREEZE", "UNFREEZE", "REBIND"]),

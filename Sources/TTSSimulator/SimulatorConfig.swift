@@ -66,6 +66,8 @@ public struct SimulatorConfig: Sendable, Codable {
     public var bandwidth: Int?
     /// *Runtime.* New jobs inserted (inside the window) after each listing page served.
     public var appearPerPage = 0
+    /// Voice-training resources ShowVoiceTrainingQuotas lists; nil: a seeded 5…9.
+    public var quotaResourceCount: Int?
     /// *Runtime.* Fault rates.
     public var faults = FaultRates()
     /// *Runtime.* How transient faults choose victims.

@@ -92,7 +92,7 @@ extension SimulatorResponder {
             }
             if item.name == "limit" { limit = value } else { offset = value }
         }
-        let all = QuotaCatalog.resources(seed: core.config.seed)
+        let all = QuotaCatalog.resources(seed: core.config.seed, count: core.config.quotaResourceCount)
         let page = all.dropFirst(offset).prefix(limit).map(\.json)
         let body: JSONValue = .object([
             ("count", .int(Int64(all.count))), ("resource_available_nums", QuotaCatalog.availableByType(all)),

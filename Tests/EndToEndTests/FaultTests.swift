@@ -69,11 +69,13 @@ struct FaultTests {
     }
 
     @Test func expiredLinksAreRelisted() async throws {
-        // Links live 4 s and the bandwidth cap makes the night last far longer than that.
+        // The race: links live 20 s, and a bandwidth cap stretches the night to about a
+        // minute. All 40 jobs fit in one listing page, so their links are minted together and
+        // most of them expire before their turn comes.
         let sim = try await SimHarness.start(jobs: 40, seed: 5) { config in
-            config.linkTTL = 4
-            config.bandwidth = 3_000_000
-            config.audioMinBytes = 200_000
+            config.linkTTL = 20
+            config.bandwidth = 300_000
+            config.audioMinBytes = 300_000
             config.audioMaxBytes = 600_000
         }
         let dir = ScratchDirectory("expiry")
@@ -83,6 +85,14 @@ struct FaultTests {
         #expect(manifest.complete && manifest.failures.isEmpty)
         #expect(manifest.counts.relists > 0, "links expired, so jobs must have been re-listed")
         #expect(manifest.jobs.count == manifest.counts.jobsByState["SUCCEED"])
+        // The race was real: the night outlived the links' 20 s lifetime more than twice over. Links
+        // are refreshed before they expire, so the simulator rarely or never has to refuse one.
+        let started = try #require(Timestamp.parse(manifest.startedAt))
+        let finished = try #require(Timestamp.parse(manifest.finishedAt))
+        #expect(finished.timeIntervalSince(started) > 40)
+        #expect(sim.simulator.stats().linksMinted > manifest.counts.jobsByState["SUCCEED", default: 0])
+        let verify = try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        #expect(verify.status == 0)
         await sim.stop()
     }
 }

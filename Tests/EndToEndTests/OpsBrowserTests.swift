@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TTSArchiveCore
 
 /// Headless Chromium (Debian package `chromium`, installed by `make setup`).
@@ -38,7 +39,10 @@ struct PNGPixels {
         channels = header[9] == 6 ? 4 : 3
         try Data(idat).write(to: URL(fileURLWithPath: scratch + ".z"))
         let inflate = try await ToolProcess.run(
-            ["python3", "-c", "import sys, zlib; open(sys.argv[2], 'wb').write(zlib.decompress(open(sys.argv[1], 'rb').read()))", scratch + ".z", scratch + ".raw"],
+            [
+                "python3", "-c", "import sys, zlib; open(sys.argv[2], 'wb').write(zlib.decompress(open(sys.argv[1], 'rb').read()))",
+                scratch + ".z", scratch + ".raw",
+            ],
             executable: "/usr/bin/env")
         try #require(inflate.status == 0, "\(inflate.stderr)")
         let raw = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch + ".raw")))
@@ -50,7 +54,8 @@ struct PNGPixels {
             let filter = raw[y * (stride + 1)]
             var row = Array(raw[(y * (stride + 1) + 1)..<((y + 1) * (stride + 1))])
             for x in 0..<stride {
-                let a = x >= channels ? Int(row[x - channels]) : 0, b = Int(previous[x]), c = x >= channels ? Int(previous[x - channels]) : 0
+                let a = x >= channels ? Int(row[x - channels]) : 0, b = Int(previous[x]),
+                    c = x >= channels ? Int(previous[x - channels]) : 0
                 let predictor: Int
                 switch filter {
                 case 1: predictor = a
@@ -72,9 +77,10 @@ struct PNGPixels {
     /// How many pixels are within `tolerance` of an RGB color.
     func count(_ r: Int, _ g: Int, _ b: Int, tolerance: Int = 6) -> Int {
         rows.reduce(0) { total, row in
-            total + stride(from: 0, to: row.count, by: channels).filter {
-                abs(Int(row[$0]) - r) <= tolerance && abs(Int(row[$0 + 1]) - g) <= tolerance && abs(Int(row[$0 + 2]) - b) <= tolerance
-            }.count
+            total
+                + stride(from: 0, to: row.count, by: channels).filter {
+                    abs(Int(row[$0]) - r) <= tolerance && abs(Int(row[$0 + 1]) - g) <= tolerance && abs(Int(row[$0 + 2]) - b) <= tolerance
+                }.count
         }
     }
 }
@@ -96,7 +102,9 @@ struct OpsBrowserTests {
         }
         await sim.stop()
         let page = dir.sub("report.html")
-        let report = try await ToolProcess.run(["report", "--out", page, "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        let report = try await ToolProcess.run([
+            "report", "--out", page, "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests"),
+        ])
         #expect(report.status == 0 && report.stdout.contains("2 run(s)"), "\(report.stderr)")
 
         // The DOM the browser built holds the four charts, their bars and the runs' rows.

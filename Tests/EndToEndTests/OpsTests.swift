@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TTSSimulator
+import Testing
+
 @testable import TTSArchiveCore
 
 /// Small, quick nights: a few dozen jobs of small audio, optionally throttled so a run lasts seconds.
@@ -93,7 +94,9 @@ struct OpsTests {
 
         let after = try await sim.run(dir)
         #expect(after.status == 0, "\(after.stderr.suffix(1500))")
-        #expect(after.stderr.contains("took over the archive lock") && after.stderr.contains("pid \(left.pid)") && after.stderr.contains("process gone"))
+        #expect(
+            after.stderr.contains("took over the archive lock") && after.stderr.contains("pid \(left.pid)")
+                && after.stderr.contains("process gone"))
         #expect(try RunFiles(dir: dir).manifest().complete)
         #expect(!FileManager.default.fileExists(atPath: lockPath))
         await sim.stop()
@@ -113,7 +116,9 @@ struct OpsTests {
         #expect(good["ttsarchive_last_run_bytes_archived"]?.first?.value == Double(manifest.counts.bytes))
         #expect(good["ttsarchive_last_run_failures"]?.first?.value == Double(manifest.failures.count))
         #expect(good["ttsarchive_manifest_head_info"]?.first?.labels["sha256"] == head.sha256)
-        for name in ["start_timestamp_seconds", "end_timestamp_seconds", "duration_seconds", "relists", "retries", "dedup_ratio", "stored_bytes"] {
+        for name in [
+            "start_timestamp_seconds", "end_timestamp_seconds", "duration_seconds", "relists", "retries", "dedup_ratio", "stored_bytes",
+        ] {
             #expect(good["ttsarchive_last_run_" + name] != nil, "missing ttsarchive_last_run_\(name)")
         }
         let start = try #require(good["ttsarchive_last_run_start_timestamp_seconds"]?.first?.value)
@@ -121,16 +126,25 @@ struct OpsTests {
         let besideMetrics = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(besideMetrics.allSatisfy { !$0.hasSuffix(".tmp") }, "a temp file was left beside the metrics: \(besideMetrics)")
 
-        let foreign = LockHolder(host: "build-07.example.net", pid: 4242, startedAt: Timestamp.format(Date().addingTimeInterval(-7300)), command: "ttsarchive run")
+        let foreign = LockHolder(
+            host: "build-07.example.net", pid: 4242, startedAt: Timestamp.format(Date().addingTimeInterval(-7300)),
+            command: "ttsarchive run")
         try JSONEncoder().encode(foreign).write(to: URL(fileURLWithPath: dir.sub("archive/state/LOCK")))
         let refused = try await sim.run(dir, extra: ["--metrics-file", metrics])
         #expect(refused.status == 4)
-        #expect(refused.stderr.contains("build-07.example.net") && refused.stderr.contains("pid 4242") && refused.stderr.contains("2h 01m ago"))
+        #expect(
+            refused.stderr.contains("build-07.example.net") && refused.stderr.contains("pid 4242") && refused.stderr.contains("2h 01m ago"))
         #expect(refused.stderr.contains("--break-lock"))
         #expect(manifestFiles(dir.sub("manifests")).count == 1, "nothing was written under a foreign lock")
         let failed = try await prometheusSamples(metrics)
         #expect(failed["ttsarchive_last_run_success"]?.first?.value == 0 && failed["ttsarchive_last_run_exit_code"]?.first?.value == 4)
-        #expect(failed["ttsarchive_last_success_timestamp_seconds"]?.first?.value == Timestamp.parse(manifest.finishedAt)?.timeIntervalSince1970)
+        #expect(
+            failed["ttsarchive_last_success_timestamp_seconds"]?.first?.value == Timestamp.parse(manifest.finishedAt)?.timeIntervalSince1970
+        )
+
+        // Read-only commands neither take nor wait for the lock.
+        let verify = try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        #expect(verify.status == 0, "verify under a held lock: \(verify.stderr)")
 
         // status names the holder, read-only (the lock is untouched).
         let status = try await ToolProcess.run(["status", "--json", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
@@ -151,18 +165,19 @@ struct OpsTests {
         let sim = try await smallSim(jobs: 15)
         let dir = ScratchDirectory("ops-config")
         let secret = sim.simulator.config.secretKey
-        try "HUAWEICLOUD_SDK_AK=\(sim.simulator.config.accessKey)\nHUAWEICLOUD_SDK_SK=\(secret)\nHUAWEICLOUD_SDK_PROJECT_ID=\(sim.simulator.config.projectID)\n"
+        try
+            "HUAWEICLOUD_SDK_AK=\(sim.simulator.config.accessKey)\nHUAWEICLOUD_SDK_SK=\(secret)\nHUAWEICLOUD_SDK_PROJECT_ID=\(sim.simulator.config.projectID)\n"
             .write(toFile: dir.sub("creds"), atomically: true, encoding: .utf8)
         chmod(dir.sub("creds"), 0o644)
         try FileManager.default.createDirectory(atPath: dir.sub("data"), withIntermediateDirectories: true)
         try """
-            # ttsarchive.toml
-            endpoint = "\(sim.endpoint)"
-            archive = "data/archive"
-            manifests = "data/manifests"
-            concurrency = 3
-            credentials_file = "creds"
-            """.write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
+        # ttsarchive.toml
+        endpoint = "\(sim.endpoint)"
+        archive = "data/archive"
+        manifests = "data/manifests"
+        concurrency = 3
+        credentials_file = "creds"
+        """.write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
         let window = ["--since", SimHarness.since, "--until", SimHarness.until]
 
         // A credentials file others can read is refused, by both commands, without showing it.
@@ -178,9 +193,11 @@ struct OpsTests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(!check.stdout.contains(secret) && !check.stdout.contains(sim.simulator.config.accessKey))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
-        let settings = Dictionary(uniqueKeysWithValues: ((object["settings"] as? [[String: Any]]) ?? []).map { ($0["key"] as? String ?? "", $0) })
+        let settings = Dictionary(
+            uniqueKeysWithValues: ((object["settings"] as? [[String: Any]]) ?? []).map { ($0["key"] as? String ?? "", $0) })
         let file = try #require(object["config_file"] as? String)
-        #expect(settings["concurrency"]?["value"] as? String == "5" && settings["concurrency"]?["source"] as? String == "flag --concurrency")
+        #expect(
+            settings["concurrency"]?["value"] as? String == "5" && settings["concurrency"]?["source"] as? String == "flag --concurrency")
         #expect(settings["archive"]?["value"] as? String == "\"\(file.dropLast("ttsarchive.toml".count))data/archive\"")
         #expect(settings["archive"]?["source"] as? String == "\(file):3")
         #expect(settings["overlap"]?["source"] as? String == "default")

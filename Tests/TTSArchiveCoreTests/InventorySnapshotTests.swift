@@ -7,18 +7,18 @@ import Testing
 @Suite("Inventory snapshots: canonical JSON, counts, manifest decisions")
 struct InventorySnapshotTests {
     private func record(_ json: String, id: String?, type: String? = nil, state: String? = nil) throws -> InventoryRecord {
-        InventoryRecord(id: id, type: type, state: state, body: try CanonicalJSON.parse(Array(json.utf8)))
+        InventoryRecord(id: id, type: type, state: state, body: try RawJSON.parse(Array(json.utf8)))
     }
 
     @Test("canonical JSON sorts keys by bytes, keeps types, escapes minimally")
     func canonicalJSON() throws {
-        let a = try CanonicalJSON.parse(Array(#"{"b":1,"a":[true,null,1.5,"x\"y\n"],"B":{"z":0,"y":-2}}"#.utf8))
-        let b = try CanonicalJSON.parse(Array(#"{ "B" : {"y":-2, "z":0}, "a":[true, null, 1.5, "x\"y\n"], "b":1 }"#.utf8))
+        let a = try RawJSON.parse(Array(#"{"b":1,"a":[true,null,1.5,"x\"y\n"],"B":{"z":0,"y":-2}}"#.utf8))
+        let b = try RawJSON.parse(Array(#"{ "B" : {"y":-2, "z":0}, "a":[true, null, 1.5, "x\"y\n"], "b":1 }"#.utf8))
         let text = String(decoding: a.bytes, as: UTF8.self)
         #expect(text == #"{"B":{"y":-2,"z":0},"a":[true,null,1.5,"x\"y\n"],"b":1}"#)
         #expect(a.bytes == b.bytes)
-        #expect(try CanonicalJSON.parse(a.bytes) == a)
-        #expect(String(decoding: CanonicalJSON.string("\u{01}é").bytes, as: UTF8.self) == "\"\\u0001é\"")
+        #expect(try RawJSON.parse(a.bytes) == a)
+        #expect(String(decoding: RawJSON.string("\u{01}é").bytes, as: UTF8.self) == "\"\\u0001é\"")
     }
 
     @Test("a snapshot does not depend on record order or key order")

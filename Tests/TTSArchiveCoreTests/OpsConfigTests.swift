@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TTSArchiveCore
 
 @Suite("ttsarchive.toml: the TOML subset, the schema, precedence, the credentials file")
@@ -72,8 +73,10 @@ struct OpsConfigTests {
         #expect(problem("endpoint = \"ftp://x\"\n")?.description.contains("not an http(s) URL") == true)
         #expect(problem("[inventory]\nclouds = [\"aws\"]\n")?.description.contains("unknown cloud 'aws'") == true)
         // Secrets: refused by name, wherever they are, and the value never echoed.
-        for (text, key) in [("sk = \"hunter2-SECRET\"\n", "sk"), ("[huawei]\nsecret_access_key = \"hunter2-SECRET\"\n", "huawei.secret_access_key"),
-                            ("auth_token = \"hunter2-SECRET\"\n", "auth_token"), ("db_password = \"hunter2-SECRET\"\n", "db_password")] {
+        for (text, key) in [
+            ("sk = \"hunter2-SECRET\"\n", "sk"), ("[huawei]\nsecret_access_key = \"hunter2-SECRET\"\n", "huawei.secret_access_key"),
+            ("auth_token = \"hunter2-SECRET\"\n", "auth_token"), ("db_password = \"hunter2-SECRET\"\n", "db_password"),
+        ] {
             let error = problem(text)
             guard case .secret(_, _, let named)? = error?.code else {
                 Issue.record("not refused as a secret: \(text)")
@@ -88,7 +91,8 @@ struct OpsConfigTests {
     }
 
     @Test func relativePathsAreTakenFromTheFilesFolder() throws {
-        let file = try ConfigFile(text: "archive = \"data/archive\"\nmanifests = \"/abs/m\"\noverlap = 600\n", path: "/srv/tts/ttsarchive.toml")
+        let file = try ConfigFile(
+            text: "archive = \"data/archive\"\nmanifests = \"/abs/m\"\noverlap = 600\n", path: "/srv/tts/ttsarchive.toml")
         #expect(file.entries[.archive]?.value == .string("/srv/tts/data/archive"))
         #expect(file.entries[.manifests]?.value == .string("/abs/m"))
         #expect(file.entries[.overlap]?.value == .string("600s"))
@@ -124,14 +128,18 @@ struct OpsConfigTests {
         #expect(ConfigFile.locate(explicit: nil, environment: [:], currentDirectory: dir.path) == nil)
         try "".write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
         #expect(ConfigFile.locate(explicit: nil, environment: [:], currentDirectory: dir.path)?.foundBy == "./ttsarchive.toml")
-        #expect(ConfigFile.locate(explicit: nil, environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path == "/e.toml")
-        #expect(ConfigFile.locate(explicit: "/f.toml", environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path == "/f.toml")
+        #expect(
+            ConfigFile.locate(explicit: nil, environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path == "/e.toml")
+        #expect(
+            ConfigFile.locate(explicit: "/f.toml", environment: ["TTSARCHIVE_CONFIG": "/e.toml"], currentDirectory: dir.path)?.path
+                == "/f.toml")
     }
 
     @Test func credentialsFileMustBeOwnerOnly() throws {
         let dir = TestDirectory("creds")
         let path = dir.sub("credentials")
-        try "# huawei\nexport HUAWEICLOUD_SDK_AK=AKIDEXAMPLE0001\nHUAWEICLOUD_SDK_SK=\"s3cr3t-value\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "# huawei\nexport HUAWEICLOUD_SDK_AK=AKIDEXAMPLE0001\nHUAWEICLOUD_SDK_SK=\"s3cr3t-value\"\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         for mode: mode_t in [0o644, 0o640, 0o604] {
             chmod(path, mode)
             do {
@@ -169,7 +177,9 @@ struct OpsConfigTests {
         chmod(path, 0o600)
         let file = try ConfigFile(text: "credentials_file = \"\(path)\"\n", path: dir.sub("ttsarchive.toml"))
         let config = EffectiveConfig(file: file, flags: [:], environment: [:])
-        let lines = try config.lines(environment: ["HUAWEICLOUD_SDK_AK": "AKIDEXAMPLE0001XYZ", "TTSARCHIVE_AUTH_TOKEN": "tok-123456789012345"])
+        let lines = try config.lines(environment: [
+            "HUAWEICLOUD_SDK_AK": "AKIDEXAMPLE0001XYZ", "TTSARCHIVE_AUTH_TOKEN": "tok-123456789012345",
+        ])
         let byKey = Dictionary(uniqueKeysWithValues: lines.map { ($0.key, $0) })
         #expect(byKey["HUAWEICLOUD_SDK_AK"]?.value == "AKID********")
         #expect(byKey["HUAWEICLOUD_SDK_SK"]?.value == "******** (set)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TTSArchiveCore
 
 @Suite("The archive lock: one writer at a time")
@@ -59,7 +60,8 @@ struct OpsLockTests {
             return
         }
         #expect(lock.replaced?.holder == dead)
-        #expect(try JSONDecoder().decode(LockHolder.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("state/LOCK")))).command == "new")
+        #expect(
+            try JSONDecoder().decode(LockHolder.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("state/LOCK")))).command == "new")
         lock.release()
     }
 
@@ -99,7 +101,9 @@ struct OpsLockTests {
             let won = await withTaskGroup(of: ArchiveLock?.self) { group in
                 for n in 0..<8 {
                     group.addTask {
-                        let attempt = try? await Blocking.run { try ArchiveLock.tryAcquire(archive: path, command: "racer \(n)", breakLock: false) }
+                        let attempt = try? await Blocking.run {
+                            try ArchiveLock.tryAcquire(archive: path, command: "racer \(n)", breakLock: false)
+                        }
                         if case .acquired(let lock)? = attempt { return lock }
                         return nil
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TTSArchiveCore
 
 /// A chain of `nights` manifests with varied figures, written as `run` writes them.
@@ -20,9 +21,11 @@ func writeNights(_ nights: Int, manifests: String, failingNight: Int? = nil) thr
         counts.relists = night % 3
         counts.retries = 10 + night
         let jobs = try (0..<(90 + night * 7)).map { index in
-            try JSONDecoder().decode(ManifestJob.self, from: Data(#"{"job_id":"job-\#(night)-\#(index)","audio_format":"WAV","artifacts":[]}"#.utf8))
+            try JSONDecoder().decode(
+                ManifestJob.self, from: Data(#"{"job_id":"job-\#(night)-\#(index)","audio_format":"WAV","artifacts":[]}"#.utf8))
         }
-        let failures = night == failingNight ? [ManifestFailure(jobID: "job-x", kind: .audio, fileIndex: 0, error: "HTTP 500", attempts: 5)] : []
+        let failures =
+            night == failingNight ? [ManifestFailure(jobID: "job-x", kind: .audio, fileIndex: 0, error: "HTTP 500", attempts: 5)] : []
         var manifest = Manifest(
             runID: Timestamp.format(start).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "-ab0\(night)",
             startedAt: Timestamp.format(start), finishedAt: Timestamp.format(start.addingTimeInterval(Double(600 + night * 300))),
@@ -107,7 +110,8 @@ struct OpsReportTests {
         let dir = TestDirectory("metrics")
         let manifests = try writeNights(2, manifests: dir.sub("manifests"), failingNight: 1)
         let directory = try ManifestDirectory(path: dir.sub("manifests"))
-        var metrics = RunMetrics(startedAt: Date(timeIntervalSince1970: 1_750_000_000), finishedAt: Date(timeIntervalSince1970: 1_750_000_900.5), exitCode: 1)
+        var metrics = RunMetrics(
+            startedAt: Date(timeIntervalSince1970: 1_750_000_000), finishedAt: Date(timeIntervalSince1970: 1_750_000_900.5), exitCode: 1)
         metrics.manifest = manifests[1]
         metrics.head = try directory.head()
         metrics.lastSuccess = RunMetrics.lastSuccess(manifests: directory)

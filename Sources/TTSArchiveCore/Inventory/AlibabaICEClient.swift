@@ -124,14 +124,14 @@ public struct AlibabaICEClient: InventorySource {
                 headers: signed.headers.map { HTTPField($0.name, $0.value) }, allowHTTP: endpoint.allowsPlainHTTP)
         }, retryable: { response in
             APITransport.isTransient(response.status)
-                || CloudAPIError.isThrottling((try? CanonicalJSON.parse(response.body))?["Code"]?.scalarText)
+                || CloudAPIError.isThrottling((try? RawJSON.parse(response.body))?["Code"]?.scalarText)
         })
     }
 
     /// The parsed body of a 2xx answer; the error envelope `{RequestId, Code, Message}` of any
     /// other becomes a ``CloudAPIError``.
-    static func envelope(_ response: APIResponse, operation: String) throws -> CanonicalJSON {
-        let document = try? CanonicalJSON.parse(response.body)
+    static func envelope(_ response: APIResponse, operation: String) throws -> RawJSON {
+        let document = try? RawJSON.parse(response.body)
         guard (200...299).contains(response.status) else {
             let code = document?["Code"]?.scalarText
             throw CloudAPIError(

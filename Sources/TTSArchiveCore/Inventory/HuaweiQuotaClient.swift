@@ -44,7 +44,7 @@ public struct HuaweiQuotaClient: InventorySource {
             listing.pages += 1
             listing.attempts += response.attempts
             if let id = response.head.value("x-request-id") { listing.requestIDs.append(id) }
-            let document = try? CanonicalJSON.parse(response.body)
+            let document = try? RawJSON.parse(response.body)
             guard let document, let resources = document["resources"]?.arrayValue ?? emptyPage(document) else {
                 throw CloudAPIError(
                     cloud: .huawei, kind: .malformedResponse, status: response.status, code: nil,
@@ -64,7 +64,7 @@ public struct HuaweiQuotaClient: InventorySource {
     }
 
     /// The API leaves `resources` out of an empty account's answer; that is an empty page.
-    private func emptyPage(_ document: CanonicalJSON) -> [CanonicalJSON]? {
+    private func emptyPage(_ document: RawJSON) -> [RawJSON]? {
         document["count"]?.scalarText == "0" ? [] : nil
     }
 }

@@ -7,9 +7,9 @@ public struct InventoryRecord: Sendable, Hashable {
     /// Its state (`status`, `Status`, `State`) as text.
     public var state: String?
     /// The record itself, every field kept.
-    public var body: CanonicalJSON
+    public var body: RawJSON
 
-    public init(id: String?, type: String?, state: String?, body: CanonicalJSON) {
+    public init(id: String?, type: String?, state: String?, body: RawJSON) {
         self.id = id
         self.type = type
         self.state = state
@@ -26,7 +26,7 @@ public struct InventoryListing: Sendable {
     public var records: [InventoryRecord]
     /// Account-level totals the API returned beside the records (Huawei's
     /// `resource_available_nums`); part of the snapshot.
-    public var summary: CanonicalJSON?
+    public var summary: RawJSON?
     /// Request id of every page, in the order fetched.
     public var requestIDs: [String]
     /// Pages fetched.
@@ -35,7 +35,7 @@ public struct InventoryListing: Sendable {
     public var attempts: Int
 
     public init(
-        cloud: InventoryCloud, scope: [String: String], records: [InventoryRecord] = [], summary: CanonicalJSON? = nil,
+        cloud: InventoryCloud, scope: [String: String], records: [InventoryRecord] = [], summary: RawJSON? = nil,
         requestIDs: [String] = [], pages: Int = 0, attempts: Int = 0
     ) {
         self.cloud = cloud
@@ -73,13 +73,13 @@ public struct InventorySnapshot: Sendable {
             return lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
         }
         records = sorted.map(\.record)
-        var document: [String: CanonicalJSON] = [
+        var document: [String: RawJSON] = [
             "schema": .string(Self.schema), "cloud": .string(listing.cloud.rawValue),
             "api": .string(listing.cloud.api), "scope": .object(listing.scope.mapValues { .string($0) }),
-            "record_count": .int(Int64(records.count)), "records": .array(records.map(\.body)),
+            "record_count": .integer(Int64(records.count)), "records": .array(records.map(\.body)),
         ]
         if let summary = listing.summary { document["summary"] = summary }
-        bytes = CanonicalJSON.object(document).bytes + [0x0A]
+        bytes = RawJSON.object(document).bytes + [0x0A]
     }
 
     /// Records per state (records without one under `unknown`).

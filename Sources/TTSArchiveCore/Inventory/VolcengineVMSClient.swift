@@ -97,20 +97,20 @@ public struct VolcengineVMSClient: InventorySource {
                 allowHTTP: endpoint.allowsPlainHTTP)
         }, retryable: { response in
             APITransport.isTransient(response.status)
-                || CloudAPIError.isThrottling(Self.errorFields(try? CanonicalJSON.parse(response.body)).code)
+                || CloudAPIError.isThrottling(Self.errorFields(try? RawJSON.parse(response.body)).code)
         })
     }
 
     /// `ResponseMetadata.Error.{Code, Message}` of an answer.
-    static func errorFields(_ document: CanonicalJSON?) -> (code: String?, message: String?) {
+    static func errorFields(_ document: RawJSON?) -> (code: String?, message: String?) {
         let error = document?["ResponseMetadata"]?["Error"]
         return (error?["Code"]?.scalarText, error?["Message"]?.scalarText)
     }
 
     /// The parsed body; an error envelope (any status, as the gateway may send 200 with
     /// `ResponseMetadata.Error`) becomes a ``CloudAPIError``.
-    static func envelope(_ response: APIResponse, operation: String) throws -> CanonicalJSON {
-        let document = try? CanonicalJSON.parse(response.body)
+    static func envelope(_ response: APIResponse, operation: String) throws -> RawJSON {
+        let document = try? RawJSON.parse(response.body)
         let (code, message) = errorFields(document)
         guard (200...299).contains(response.status), code == nil else {
             throw CloudAPIError(

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The archive's exclusive lock, `archive/state/LOCK`: one writer (`run`) at a time.

@@ -32,7 +32,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
         case .unknownKey(let path, let line, let key):
             return "\(path):\(line): unknown setting \(key) (known: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .secret(let path, let line, let key):
-            return "\(path):\(line): \(key) looks like a secret, and ttsarchive.toml holds none: put it in the environment or in the file named by credentials_file (mode 600)"
+            return
+                "\(path):\(line): \(key) looks like a secret, and ttsarchive.toml holds none: put it in the environment or in the file named by credentials_file (mode 600)"
         case .wrongType(let path, let line, let key, let expected, let found):
             return "\(path):\(line): \(key) must be \(expected), not \(found)"
         case .badValue(let path, let line, let key, let detail):
@@ -80,7 +81,8 @@ public struct ConfigFile: Sendable {
     /// Reads and checks the file at `path`.
     public static func load(_ path: String, foundBy: String = "--config") throws(ConfigError) -> ConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(.unreadable(path: path, detail: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
+            throw ConfigError(
+                .unreadable(path: path, detail: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(.unreadable(path: path, detail: "not UTF-8 text")) }
         return try ConfigFile(text: text, path: path, foundBy: foundBy)
@@ -88,9 +90,13 @@ public struct ConfigFile: Sendable {
 
     /// Which file to use: `explicit` (`--config`), else `$TTSARCHIVE_CONFIG`, else
     /// `./ttsarchive.toml` when it exists. Nil when there is none (defaults and flags only).
-    public static func locate(explicit: String?, environment: [String: String], currentDirectory: String) -> (path: String, foundBy: String)? {
+    public static func locate(explicit: String?, environment: [String: String], currentDirectory: String) -> (
+        path: String, foundBy: String
+    )? {
         if let explicit, !explicit.isEmpty { return (explicit, "--config") }
-        if let fromEnvironment = environment["TTSARCHIVE_CONFIG"], !fromEnvironment.isEmpty { return (fromEnvironment, "$TTSARCHIVE_CONFIG") }
+        if let fromEnvironment = environment["TTSARCHIVE_CONFIG"], !fromEnvironment.isEmpty {
+            return (fromEnvironment, "$TTSARCHIVE_CONFIG")
+        }
         let local = currentDirectory + "/ttsarchive.toml"
         return FileManager.default.fileExists(atPath: local) ? (local, "./ttsarchive.toml") : nil
     }
@@ -104,7 +110,9 @@ public struct ConfigFile: Sendable {
         func wrongType(_ expected: String) -> ConfigError {
             ConfigError(.wrongType(path: path, line: entry.line, key: key.rawValue, expected: expected, found: entry.value.typeName))
         }
-        func bad(_ detail: String) -> ConfigError { ConfigError(.badValue(path: path, line: entry.line, key: key.rawValue, detail: detail)) }
+        func bad(_ detail: String) -> ConfigError {
+            ConfigError(.badValue(path: path, line: entry.line, key: key.rawValue, detail: detail))
+        }
         switch (key.kind, entry.value) {
         case (.string, .string(let s)):
             guard !s.isEmpty else { throw bad("must not be empty") }

@@ -99,7 +99,9 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     public static func looksSecret(_ name: String) -> Bool {
         let key = name.split(separator: ".").last.map(String.init)?.lowercased() ?? name.lowercased()
         if key.hasSuffix("_file") || key.hasSuffix("_path") { return false }
-        let exact: Set<String> = ["ak", "sk", "key", "token", "access_key", "access_key_id", "secret_key", "api_key", "apikey", "credentials", "auth"]
+        let exact: Set<String> = [
+            "ak", "sk", "key", "token", "access_key", "access_key_id", "secret_key", "api_key", "apikey", "credentials", "auth",
+        ]
         if exact.contains(key) { return true }
         let fragments = ["secret", "password", "passwd", "token", "private_key", "access_key", "accesskey", "secretkey"]
         if fragments.contains(where: key.contains) { return true }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A credentials file in the environment-file format systemd's `EnvironmentFile=` also reads:
@@ -57,7 +58,10 @@ public struct CredentialsFile: Sendable {
             let name = line[..<equals].trimmingCharacters(in: .whitespaces)
             guard knownVariables.contains(name) else {
                 // The name only: a typo'd name must not leak the value beside it.
-                throw ConfigError(.credentialsSyntax(path: path, line: lineNumber, detail: "unknown variable \(name.prefix(64)) (known: \(knownVariables.sorted().joined(separator: ", ")))"))
+                throw ConfigError(
+                    .credentialsSyntax(
+                        path: path, line: lineNumber,
+                        detail: "unknown variable \(name.prefix(64)) (known: \(knownVariables.sorted().joined(separator: ", ")))"))
             }
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {

@@ -109,9 +109,14 @@ public struct EffectiveConfig: Sendable {
         for name in CredentialsFile.knownVariables.sorted() {
             let secret = CredentialsFile.secretVariables.contains(name)
             if let value = environment[name], !value.isEmpty {
-                lines.append(ConfigLine(key: name, value: SecretMask.mask(value, isSecret: secret), source: ConfigSource.environment(name).description))
+                lines.append(
+                    ConfigLine(
+                        key: name, value: SecretMask.mask(value, isSecret: secret), source: ConfigSource.environment(name).description))
             } else if let file, let value = file.variables[name] {
-                lines.append(ConfigLine(key: name, value: SecretMask.mask(value, isSecret: secret), source: ConfigSource.credentialsFile(file.path).description))
+                lines.append(
+                    ConfigLine(
+                        key: name, value: SecretMask.mask(value, isSecret: secret),
+                        source: ConfigSource.credentialsFile(file.path).description))
             }
         }
         return lines

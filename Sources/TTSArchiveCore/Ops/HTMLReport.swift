@@ -60,7 +60,8 @@ public struct HTMLReport: Sendable {
         for chart in charts { page += "<figure>\(chart.svg())</figure>\n" }
         page += "</section>\n"
         page += runTable()
-        page += "<footer>Digests are the SHA-256 of each manifest file; each manifest records its predecessor's, so the chain can be checked with <code>ttsarchive verify</code>. ttsarchive \(ToolInfo.version).</footer>\n</body></html>\n"
+        page +=
+            "<footer>Digests are the SHA-256 of each manifest file; each manifest records its predecessor's, so the chain can be checked with <code>ttsarchive verify</code>. ttsarchive \(ToolInfo.version).</footer>\n</body></html>\n"
         return page
     }
 
@@ -75,18 +76,30 @@ public struct HTMLReport: Sendable {
         let original = runs.reduce(Int64(0)) { $0 + $1.bytes }
         let stored = runs.reduce(Int64(0)) { $0 + $1.storedBytes }
         let saving = original > 0 ? String(format: "%.0f%%", 100 * (1 - Double(stored) / Double(original))) : "–"
-        let lastState = last.map { $0.succeeded ? ("ok", "succeeded") : $0.complete ? ("warn", "finished with failures") : ("bad", "incomplete") }
+        let lastState = last.map {
+            $0.succeeded ? ("ok", "succeeded") : $0.complete ? ("warn", "finished with failures") : ("bad", "incomplete")
+        }
         var cards: [(String, String, String, String)] = [
-            ("last run", last.map { "<span class=\"small\">\(HTML.escape($0.runID))</span>" } ?? "none yet", lastState?.1 ?? "", lastState?.0 ?? ""),
-            ("head", status.head.map { "<code>\(HTML.escape(String($0.sha256.prefix(16))))…</code>" } ?? "none", status.head.map { HTML.escape($0.runID) } ?? "", ""),
+            (
+                "last run", last.map { "<span class=\"small\">\(HTML.escape($0.runID))</span>" } ?? "none yet", lastState?.1 ?? "",
+                lastState?.0 ?? ""
+            ),
+            (
+                "head", status.head.map { "<code>\(HTML.escape(String($0.sha256.prefix(16))))…</code>" } ?? "none",
+                status.head.map { HTML.escape($0.runID) } ?? "", ""
+            ),
             ("archive", "\(status.store.objects) objects", ByteCount.text(status.store.storedBytes) + " on disk", ""),
-            ("saved (shown nights)", saving, "\(ByteCount.text(original)) → \(ByteCount.text(stored)) stored (compression + de-duplication)", ""),
+            (
+                "saved (shown nights)", saving,
+                "\(ByteCount.text(original)) → \(ByteCount.text(stored)) stored (compression + de-duplication)", ""
+            ),
             ("pending jobs", "\(status.pending.count)", "carried to the next run", status.pending.isEmpty ? "" : "warn"),
         ]
         if let lock = status.lock { cards.append(("lock", "held", HTML.escape(lock.summary), "warn")) }
         var html = "<section class=\"cards\">\n"
         for (title, value, detail, tone) in cards {
-            html += "<div class=\"card \(tone)\"><div class=\"k\">\(title)</div><div class=\"v\">\(value)</div><div class=\"d\">\(detail)</div></div>\n"
+            html +=
+                "<div class=\"card \(tone)\"><div class=\"k\">\(title)</div><div class=\"v\">\(value)</div><div class=\"d\">\(detail)</div></div>\n"
         }
         return html + "</section>\n"
     }
@@ -100,8 +113,12 @@ public struct HTMLReport: Sendable {
             """
         let ids = Set(status.runs.map(\.runID))
         for run in status.runs {
-            let result = run.succeeded ? "<span class=\"ok\">ok</span>" : run.complete ? "<span class=\"warn\">failures</span>" : "<span class=\"bad\">incomplete</span>"
-            let manifestURL = "file://" + (ConfigFile.absolute(status.manifests, from: FileManager.default.currentDirectoryPath) + "/" + run.manifest)
+            let result =
+                run.succeeded
+                ? "<span class=\"ok\">ok</span>"
+                : run.complete ? "<span class=\"warn\">failures</span>" : "<span class=\"bad\">incomplete</span>"
+            let manifestURL =
+                "file://" + (ConfigFile.absolute(status.manifests, from: FileManager.default.currentDirectoryPath) + "/" + run.manifest)
                 .addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
             var previous = "–"
             if let prevID = run.previousRunID, let prevSHA = run.previousSHA256 {
@@ -109,10 +126,13 @@ public struct HTMLReport: Sendable {
                 previous = ids.contains(prevID) ? "<a href=\"#run-\(HTML.escape(prevID))\">\(text)</a>" : text
                 if run.chainIntact == false { previous += " <span class=\"bad\">chain broken</span>" }
             }
-            html += "<tr id=\"run-\(HTML.escape(run.runID))\"><td>\(HTML.escape(run.runID))</td><td class=\"window\">\(HTML.escape(run.window.createSince)) …<br>\(HTML.escape(run.window.createUntil))</td>"
-            html += "<td>\(result)</td><td>\(run.jobsArchived)</td><td>\(run.artifacts)</td><td>\(ByteCount.text(run.bytes))</td><td>\(ByteCount.text(run.storedBytes))</td>"
+            html +=
+                "<tr id=\"run-\(HTML.escape(run.runID))\"><td>\(HTML.escape(run.runID))</td><td class=\"window\">\(HTML.escape(run.window.createSince)) …<br>\(HTML.escape(run.window.createUntil))</td>"
+            html +=
+                "<td>\(result)</td><td>\(run.jobsArchived)</td><td>\(run.artifacts)</td><td>\(ByteCount.text(run.bytes))</td><td>\(ByteCount.text(run.storedBytes))</td>"
             html += "<td>\(run.failures)</td><td>\(run.relists)</td><td>\(run.durationSeconds.map(Durations.text) ?? "–")</td>"
-            html += "<td><a href=\"\(HTML.escape(manifestURL))\" title=\"\(HTML.escape(run.sha256))\"><code>\(HTML.escape(String(run.sha256.prefix(12))))…</code></a></td><td>\(previous)</td></tr>\n"
+            html +=
+                "<td><a href=\"\(HTML.escape(manifestURL))\" title=\"\(HTML.escape(run.sha256))\"><code>\(HTML.escape(String(run.sha256.prefix(12))))…</code></a></td><td>\(previous)</td></tr>\n"
         }
         if status.runs.isEmpty { html += "<tr><td colspan=\"12\">no runs yet</td></tr>\n" }
         return html + "</tbody></table></div></section>\n"

@@ -113,7 +113,8 @@ public struct ArchiveLockError: Error, Sendable, CustomStringConvertible, ExitCo
             }
             return text
         case .liveHolder(let status):
-            return "refusing --break-lock: the archive is locked by \(status.summary), which is alive on this host; stop pid \(status.holder?.pid ?? 0) first"
+            return
+                "refusing --break-lock: the archive is locked by \(status.summary), which is alive on this host; stop pid \(status.holder?.pid ?? 0) first"
         case .io(let path, let detail):
             return "cannot use the archive lock \(path): \(detail)"
         }

@@ -43,18 +43,27 @@ public struct RunMetrics: Sendable {
         gauge("last_run_exit_code", "Exit code of the last run (see README: exit codes).", Double(exitCode))
         gauge("last_run_lock_wait_seconds", "Seconds the last run waited for the archive lock.", lockWait)
         gauge("last_success_timestamp_seconds", "Unix time the newest run that exited 0 ended.", lastSuccess?.timeIntervalSince1970)
-        gauge("last_run_oldest_link_age_seconds", "Oldest age of a download link when its download started (links expire after 3600 s).", oldestLinkAgeAtDownload)
+        gauge(
+            "last_run_oldest_link_age_seconds", "Oldest age of a download link when its download started (links expire after 3600 s).",
+            oldestLinkAgeAtDownload)
         if let m = manifest {
             let c = m.counts
             gauge("last_run_complete", "1 when the last run processed its whole window.", m.complete ? 1 : 0)
-            gauge("last_run_window_start_timestamp_seconds", "Start of the last run's window (create_since).", Timestamp.parse(m.window.createSince)?.timeIntervalSince1970)
-            gauge("last_run_window_end_timestamp_seconds", "End of the last run's window (create_until).", Timestamp.parse(m.window.createUntil)?.timeIntervalSince1970)
+            gauge(
+                "last_run_window_start_timestamp_seconds", "Start of the last run's window (create_since).",
+                Timestamp.parse(m.window.createSince)?.timeIntervalSince1970)
+            gauge(
+                "last_run_window_end_timestamp_seconds", "End of the last run's window (create_until).",
+                Timestamp.parse(m.window.createUntil)?.timeIntervalSince1970)
             gauge("last_run_jobs_listed", "Jobs the last run listed in its window.", Double(c.jobsListed))
-            families.append(Family(
-                name: "ttsarchive_last_run_jobs_by_state", help: "Jobs listed by the last run, by state.",
-                samples: c.jobsByState.sorted { $0.key < $1.key }.map { ([("state", $0.key)], Double($0.value)) }))
+            families.append(
+                Family(
+                    name: "ttsarchive_last_run_jobs_by_state", help: "Jobs listed by the last run, by state.",
+                    samples: c.jobsByState.sorted { $0.key < $1.key }.map { ([("state", $0.key)], Double($0.value)) }))
             gauge("last_run_jobs_archived", "SUCCEED jobs in the last run's manifest.", Double(m.jobs.count))
-            gauge("last_run_jobs_already_archived", "Jobs of the window an earlier run had archived (overlap).", Double(c.jobsAlreadyArchived))
+            gauge(
+                "last_run_jobs_already_archived", "Jobs of the window an earlier run had archived (overlap).", Double(c.jobsAlreadyArchived)
+            )
             gauge("last_run_jobs_pending", "WAITING/PROCESSING jobs carried into later runs.", Double(m.pending.count))
             gauge("last_run_artifacts_archived", "Artifacts in the last run's manifest.", Double(c.artifactsStored))
             gauge("last_run_bytes_archived", "Original bytes of the artifacts in the last run's manifest.", Double(c.bytes))
@@ -62,21 +71,25 @@ public struct RunMetrics: Sendable {
             gauge("last_run_objects_new", "Objects the last run added to the store.", Double(c.objectsNew))
             gauge("last_run_objects_deduplicated", "Artifacts the store already held (not stored again).", Double(c.objectsDeduplicated))
             let handled = c.objectsNew + c.objectsDeduplicated
-            gauge("last_run_dedup_ratio", "Share of the last run's artifacts the store already held (0..1).", handled > 0 ? Double(c.objectsDeduplicated) / Double(handled) : 0)
+            gauge(
+                "last_run_dedup_ratio", "Share of the last run's artifacts the store already held (0..1).",
+                handled > 0 ? Double(c.objectsDeduplicated) / Double(handled) : 0)
             gauge("last_run_failures", "Failures named in the last run's manifest.", Double(m.failures.count))
             gauge("last_run_relists", "Jobs re-listed for fresh links because theirs were about to expire.", Double(c.relists))
             gauge("last_run_retries", "Download attempts retried after transient errors.", Double(c.retries))
             gauge("last_run_bad_records", "Listing records skipped as malformed.", Double(c.badRecords))
         }
         if let head {
-            gauge("manifest_head_info", "The manifest chain's head: its run id and the SHA-256 of its file.", 1,
-                  labels: [("run_id", head.runID), ("sha256", head.sha256)])
+            gauge(
+                "manifest_head_info", "The manifest chain's head: its run id and the SHA-256 of its file.", 1,
+                labels: [("run_id", head.runID), ("sha256", head.sha256)])
         }
         var text = "# ttsarchive \(ToolInfo.version): written at the end of every `ttsarchive run`.\n"
         for family in families {
             text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n"
             for sample in family.samples {
-                let labels = sample.labels.isEmpty ? "" : "{" + sample.labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+                let labels =
+                    sample.labels.isEmpty ? "" : "{" + sample.labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
                 text += "\(family.name)\(labels) \(Self.format(sample.value))\n"
             }
         }
@@ -106,7 +119,8 @@ public struct RunMetrics: Sendable {
     }
 
     static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "\n", with: "\\n")
     }
 
     static func format(_ value: Double) -> String {

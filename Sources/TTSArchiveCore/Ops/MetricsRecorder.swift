@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Collects one `run` invocation's figures as it goes and writes the metrics file once, at its

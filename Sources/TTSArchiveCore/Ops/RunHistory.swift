@@ -57,7 +57,9 @@ public struct RunSummary: Sendable, Codable, Hashable {
         relists = m.counts.relists
         retries = m.counts.retries
         pending = m.pending.count
-        if let start = Timestamp.parse(m.startedAt), let end = Timestamp.parse(m.finishedAt) { durationSeconds = end.timeIntervalSince(start) }
+        if let start = Timestamp.parse(m.startedAt), let end = Timestamp.parse(m.finishedAt) {
+            durationSeconds = end.timeIntervalSince(start)
+        }
         manifest = file
         self.sha256 = sha256
         previousRunID = m.previousManifest?.runID
@@ -101,7 +103,9 @@ public struct RunHistory: Sendable {
                 runs[index].chainIntact = names.first == runs[index].manifest
                 continue
             }
-            let actual = digests[previousRun] ?? FileManager.default.contents(atPath: "\(path)/\(previousRun).json").map { SHA256.hash(data: $0).hexString }
+            let actual =
+                digests[previousRun]
+                ?? FileManager.default.contents(atPath: "\(path)/\(previousRun).json").map { SHA256.hash(data: $0).hexString }
             runs[index].chainIntact = actual.map { $0 == previous }
         }
         return RunHistory(runs: runs, unreadable: unreadable)

@@ -12,9 +12,12 @@ public struct SVGChart: Sendable {
 
         func text(_ value: Double) -> String {
             switch self {
-            case .count: return value >= 10_000 ? String(format: "%.0fk", value / 1000) : String(format: value == value.rounded() ? "%.0f" : "%.1f", value)
+            case .count:
+                return value >= 10_000
+                    ? String(format: "%.0fk", value / 1000) : String(format: value == value.rounded() ? "%.0f" : "%.1f", value)
             case .bytes: return ByteCount.text(Int64(value))
-            case .minutes: return value < 10 && value != value.rounded() ? String(format: "%.1f min", value) : String(format: "%.0f min", value)
+            case .minutes:
+                return value < 10 && value != value.rounded() ? String(format: "%.1f min", value) : String(format: "%.0f min", value)
             }
         }
     }
@@ -62,8 +65,10 @@ public struct SVGChart: Sendable {
     public var width = 560.0
     public var height = 260.0
 
-    public init(id: String, title: String, labels: [String], tooltips: [String] = [], series: [Series], unit: Unit,
-                rightUnit: Unit? = nil, reference: Reference? = nil) {
+    public init(
+        id: String, title: String, labels: [String], tooltips: [String] = [], series: [Series], unit: Unit,
+        rightUnit: Unit? = nil, reference: Reference? = nil
+    ) {
         self.id = id
         self.title = title
         self.labels = labels
@@ -96,7 +101,8 @@ public struct SVGChart: Sendable {
         }
         let count = max(labels.count, 1)
         let slot = plotWidth / Double(count)
-        var svg = #"<svg class="chart" id="\#(HTML.escape(id))" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(title))">"#
+        var svg =
+            #"<svg class="chart" id="\#(HTML.escape(id))" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(Int(width)) \#(Int(height))" role="img" aria-label="\#(HTML.escape(title))">"#
         svg += "<title>\(HTML.escape(title))</title>"
         svg += #"<text class="chart-title" x="\#(left)" y="20">\#(HTML.escape(title))</text>"#
         // Legend, left to right under the title.
@@ -122,7 +128,8 @@ public struct SVGChart: Sendable {
                 tick += rightStep
             }
         }
-        svg += #"<line class="baseline" x1="\#(left)" x2="\#(f(left + plotWidth))" y1="\#(f(top + plotHeight))" y2="\#(f(top + plotHeight))"/>"#
+        svg +=
+            #"<line class="baseline" x1="\#(left)" x2="\#(f(left + plotWidth))" y1="\#(f(top + plotHeight))" y2="\#(f(top + plotHeight))"/>"#
         // Bars, grouped per category.
         let bars = series.filter { $0.style == .bars }
         let barWidth = slot * 0.78 / Double(max(bars.count, 1))
@@ -132,32 +139,43 @@ public struct SVGChart: Sendable {
                 let value = s.values[index]
                 let by = y(value, rightAxis: s.onRightAxis)
                 let h = max(top + plotHeight - by, value > 0 ? 1 : 0)
-                svg += #"<rect class="bar" x="\#(f(x0 + barWidth * Double(b)))" y="\#(f(top + plotHeight - h))" width="\#(f(max(barWidth - 1, 1)))" height="\#(f(h))" fill="\#(s.color)">"#
-                svg += "<title>\(HTML.escape(tooltip(index, label))): \(HTML.escape(s.name)) \(HTML.escape((s.onRightAxis ? rightUnit ?? unit : unit).text(value)))</title></rect>"
+                svg +=
+                    #"<rect class="bar" x="\#(f(x0 + barWidth * Double(b)))" y="\#(f(top + plotHeight - h))" width="\#(f(max(barWidth - 1, 1)))" height="\#(f(h))" fill="\#(s.color)">"#
+                svg +=
+                    "<title>\(HTML.escape(tooltip(index, label))): \(HTML.escape(s.name)) \(HTML.escape((s.onRightAxis ? rightUnit ?? unit : unit).text(value)))</title></rect>"
                 if b == 0, index < barLabels.count, labels.count <= 31 {
-                    svg += #"<text class="bar-label" x="\#(f(x0 + barWidth / 2))" y="\#(f(top + plotHeight - h - 4))" text-anchor="middle">\#(HTML.escape(barLabels[index]))</text>"#
+                    svg +=
+                        #"<text class="bar-label" x="\#(f(x0 + barWidth / 2))" y="\#(f(top + plotHeight - h - 4))" text-anchor="middle">\#(HTML.escape(barLabels[index]))</text>"#
                 }
             }
             let every = max(1, Int((Double(labels.count) / (plotWidth / 44)).rounded(.up)))
             if index % every == 0 {
-                svg += #"<text class="axis" x="\#(f(left + slot * (Double(index) + 0.5)))" y="\#(f(top + plotHeight + 16))" text-anchor="middle">\#(HTML.escape(label))</text>"#
+                svg +=
+                    #"<text class="axis" x="\#(f(left + slot * (Double(index) + 0.5)))" y="\#(f(top + plotHeight + 16))" text-anchor="middle">\#(HTML.escape(label))</text>"#
             }
         }
         // Lines on top of the bars.
         for s in series where s.style == .line {
-            let points = s.values.prefix(labels.count).enumerated().map { i, v in (left + slot * (Double(i) + 0.5), y(v, rightAxis: s.onRightAxis)) }
-            svg += #"<polyline class="line" fill="none" stroke="\#(s.color)" stroke-width="2" points="\#(points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))"/>"#
+            let points = s.values.prefix(labels.count).enumerated().map { i, v in
+                (left + slot * (Double(i) + 0.5), y(v, rightAxis: s.onRightAxis))
+            }
+            svg +=
+                #"<polyline class="line" fill="none" stroke="\#(s.color)" stroke-width="2" points="\#(points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))"/>"#
             for (i, p) in points.enumerated() {
-                svg += #"<circle cx="\#(f(p.0))" cy="\#(f(p.1))" r="3" fill="\#(s.color)"><title>\#(HTML.escape(tooltip(i, labels[i]))): \#(HTML.escape(s.name)) \#(HTML.escape((s.onRightAxis ? rightUnit ?? unit : unit).text(s.values[i])))</title></circle>"#
+                svg +=
+                    #"<circle cx="\#(f(p.0))" cy="\#(f(p.1))" r="3" fill="\#(s.color)"><title>\#(HTML.escape(tooltip(i, labels[i]))): \#(HTML.escape(s.name)) \#(HTML.escape((s.onRightAxis ? rightUnit ?? unit : unit).text(s.values[i])))</title></circle>"#
             }
         }
         if let reference {
             let ry = y(reference.value, rightAxis: false)
-            svg += #"<line class="reference" x1="\#(left)" x2="\#(f(left + plotWidth))" y1="\#(f(ry))" y2="\#(f(ry))" stroke="rgb(220,38,38)" stroke-width="1.5" stroke-dasharray="6 4"/>"#
-            svg += #"<text class="reference-label" x="\#(f(left + plotWidth - 4))" y="\#(f(ry - 5))" text-anchor="end">\#(HTML.escape(reference.label))</text>"#
+            svg +=
+                #"<line class="reference" x1="\#(left)" x2="\#(f(left + plotWidth))" y1="\#(f(ry))" y2="\#(f(ry))" stroke="rgb(220,38,38)" stroke-width="1.5" stroke-dasharray="6 4"/>"#
+            svg +=
+                #"<text class="reference-label" x="\#(f(left + plotWidth - 4))" y="\#(f(ry - 5))" text-anchor="end">\#(HTML.escape(reference.label))</text>"#
         }
         if labels.isEmpty {
-            svg += #"<text class="axis" x="\#(f(left + plotWidth / 2))" y="\#(f(top + plotHeight / 2))" text-anchor="middle">no runs yet</text>"#
+            svg +=
+                #"<text class="axis" x="\#(f(left + plotWidth / 2))" y="\#(f(top + plotHeight / 2))" text-anchor="middle">no runs yet</text>"#
         }
         return svg + "</svg>"
     }

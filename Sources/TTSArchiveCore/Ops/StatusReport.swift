@@ -76,7 +76,8 @@ public struct StatusReport: Sendable, Codable {
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
         guard let firstLine = head.split(separator: UInt8(ascii: "\n")).first,
-              let record = try? JSONDecoder().decode(JournalRecord.self, from: Data(firstLine)), record.type == .run else {
+            let record = try? JSONDecoder().decode(JournalRecord.self, from: Data(firstLine)), record.type == .run
+        else {
             return head.isEmpty ? nil : Unfinished(runID: nil, startedAt: nil, window: nil)
         }
         return Unfinished(runID: record.runID, startedAt: record.startedAt, window: record.window)
@@ -84,14 +85,17 @@ public struct StatusReport: Sendable, Codable {
 
     static func lastComplete(_ stateDirectory: String) -> String? {
         guard let data = FileManager.default.contents(atPath: stateDirectory + "/last-complete.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+        else { return nil }
         return object["create_until"]
     }
 
     /// The text `status` prints.
     public func text() -> String {
         var out: [String] = []
-        out.append("archive   \(archive): \(store.objects) objects, \(ByteCount.text(store.storedBytes)) stored" + (store.otherFiles > 0 ? ", \(store.otherFiles) other files (run `ttsarchive verify`)" : ""))
+        out.append(
+            "archive   \(archive): \(store.objects) objects, \(ByteCount.text(store.storedBytes)) stored"
+                + (store.otherFiles > 0 ? ", \(store.otherFiles) other files (run `ttsarchive verify`)" : ""))
         out.append("manifests \(manifests)")
         out.append("head      " + (head.map { "\($0.sha256)  (\($0.runID))" } ?? "none: no run has written a manifest yet"))
         out.append("lock      " + (lock.map { "held by \($0.summary)" } ?? "free"))
@@ -104,11 +108,12 @@ public struct StatusReport: Sendable, Codable {
         if runs.isEmpty {
             out.append("no runs yet")
         } else {
-            out.append([
-                pad("RUN", 22), pad("WINDOW (create_since … create_until)", 42), pad("OK", 4), pad("JOBS", 5, right: true),
-                pad("ARTIFACTS", 9, right: true), pad("BYTES", 9, right: true), pad("STORED", 9, right: true), "FAIL", "RELIST",
-                pad("DURATION", 8, right: true), "MANIFEST SHA-256",
-            ].joined(separator: "  "))
+            out.append(
+                [
+                    pad("RUN", 22), pad("WINDOW (create_since … create_until)", 43), pad("OK", 4), pad("JOBS", 5, right: true),
+                    pad("ARTIFACTS", 9, right: true), pad("BYTES", 9, right: true), pad("STORED", 9, right: true), "FAIL", "RELIST",
+                    pad("DURATION", 8, right: true), "MANIFEST SHA-256",
+                ].joined(separator: "  "))
             for run in runs {
                 let ok = run.succeeded ? "yes" : run.complete ? "fail" : "INC"
                 let columns = [

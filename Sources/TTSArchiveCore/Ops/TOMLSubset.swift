@@ -197,7 +197,8 @@ public struct TOMLSubset {
         if text.contains(".") || text.contains("e") || text == "inf" || text == "nan" { throw fail(.unsupported("floating-point numbers")) }
         if text.contains(":") || text.dropFirst().contains("-") { throw fail(.unsupported("dates and times (quote them)")) }
         let digits = text.hasPrefix("+") || text.hasPrefix("-") ? String(text.dropFirst()) : text
-        let wellFormed = !digits.isEmpty && digits.first!.isNumber && digits.last!.isNumber && !digits.contains("__")
+        let wellFormed =
+            !digits.isEmpty && digits.first!.isNumber && digits.last!.isNumber && !digits.contains("__")
             && digits.allSatisfy { $0.isNumber || $0 == "_" } && !(digits.count > 1 && digits.hasPrefix("0"))
         guard wellFormed else { throw fail(.expected("a value (a \"string\", an integer, true/false or [\"strings\"])")) }
         guard let n = Int(text.replacingOccurrences(of: "_", with: "")) else { throw fail(.integerOutOfRange) }
@@ -270,9 +271,13 @@ public struct TOMLSubset {
 
     private mutating func skipArrayFiller() throws(TOMLError) {
         while let c = current {
-            if c == " " || c == "\t" || Self.isNewline(c) { advance() }
-            else if c == "#" { while let d = current, !Self.isNewline(d) { advance() } }
-            else { break }
+            if c == " " || c == "\t" || Self.isNewline(c) {
+                advance()
+            } else if c == "#" {
+                while let d = current, !Self.isNewline(d) { advance() }
+            } else {
+                break
+            }
         }
     }
 }

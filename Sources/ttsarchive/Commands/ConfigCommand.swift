@@ -45,7 +45,8 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         var flags: [ConfigKey: TOMLValue] = [:]
         let strings: [(ConfigKey, String?)] = [
             (.archive, archive), (.manifests, manifests), (.endpoint, endpoint), (.region, region), (.projectID, projectID),
-            (.tokenFile, tokenFile), (.overlap, overlap), (.pendingMaxAge, pendingMaxAge), (.metricsFile, metricsFile), (.waitLock, waitLock),
+            (.tokenFile, tokenFile), (.overlap, overlap), (.pendingMaxAge, pendingMaxAge), (.metricsFile, metricsFile),
+            (.waitLock, waitLock),
         ]
         for case let (key, value?) in strings { flags[key] = .string(value) }
         if let concurrency { flags[.concurrency] = .integer(concurrency) }
@@ -66,7 +67,8 @@ struct ConfigCheckCommand: AsyncParsableCommand {
                     "settings": lines.map { ["key": $0.key, "value": $0.value ?? NSNull(), "source": $0.source] as [String: Any] },
                     "problems": problems,
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
@@ -74,9 +76,14 @@ struct ConfigCheckCommand: AsyncParsableCommand {
                 let valueWidth = min(60, (lines.map { ($0.value ?? "-").count }.max() ?? 10) + 2)
                 for line in lines {
                     let value = line.value ?? "-"
-                    print(line.key.padding(toLength: width, withPad: " ", startingAt: 0) + value.padding(toLength: max(valueWidth, value.count + 2), withPad: " ", startingAt: 0) + line.source)
+                    print(
+                        line.key.padding(toLength: width, withPad: " ", startingAt: 0)
+                            + value.padding(toLength: max(valueWidth, value.count + 2), withPad: " ", startingAt: 0) + line.source)
                 }
-                print(problems.isEmpty ? "ok: `ttsarchive run` would start with these settings" : problems.map { "problem: \($0)" }.joined(separator: "\n"))
+                print(
+                    problems.isEmpty
+                        ? "ok: `ttsarchive run` would start with these settings" : problems.map { "problem: \($0)" }.joined(separator: "\n")
+                )
             }
             if !problems.isEmpty { throw ExitCode(ExitStatus.usage) }
         }
@@ -88,7 +95,9 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         let merged = try config.credentialEnvironment(environment)
         do {
             let (endpoint, region) = try EndpointChoice.pick(config)
-            if endpoint == nil && region == nil { problems.append("no MetaStudio endpoint: set endpoint or region (file) or pass --endpoint/--region") }
+            if endpoint == nil && region == nil {
+                problems.append("no MetaStudio endpoint: set endpoint or region (file) or pass --endpoint/--region")
+            }
             if let endpoint { _ = try Endpoint(endpoint, allowHTTP: config.boolean(.allowHTTP)) }
             if let region { _ = try Endpoint.metaStudio(region: region) }
         } catch {

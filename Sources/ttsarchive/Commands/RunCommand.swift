@@ -68,14 +68,16 @@ struct RunCommand: AsyncParsableCommand {
             options.dryRun = dryRun
             let objects = try store.openStore(create: true)
             // One run at a time: held from before the state is read until the manifest is written.
+            // A dry run changes nothing, so it neither takes the lock nor waits for it.
             let waitStart = Date()
-            let lock = try await ArchiveLock.acquire(
+            let waitText = ops.waitLock ?? ""
+            let lock = dryRun ? nil : try await ArchiveLock.acquire(
                 archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
                 wait: ops.waitSeconds, breakLock: ops.breakLock,
-                onWait: { [wait = ops.waitLock ?? ""] in printError("ttsarchive: waiting up to \(wait) for the archive lock held by \($0.summary)") })
-            defer { lock.release() }
+                onWait: { printError("ttsarchive: waiting up to \(waitText) for the archive lock held by \($0.summary)") })
+            defer { lock?.release() }
             metrics.lockAcquired(waited: Date().timeIntervalSince(waitStart))
-            if let replaced = lock.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
+            if let replaced = lock?.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
             let context = RunContext(
                 store: objects, manifests: try ManifestDirectory(path: store.manifests), client: client,
                 engine: engine, hostPolicy: HostPolicy(endpoint: client.endpoint, extraHosts: api.allowHosts, allowHTTP: api.allowHTTP),
@@ -90,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
             } catch let stopped as RunStopped {
                 display.finish()
                 RunReport.print(stopped.outcome, json: json)
-                if let warning = metrics.finish(outcome: stopped.outcome, exitCode: ExitStatus.code(for: stopped)) { printError("ttsarchive: warning: \(warning)") }
+                let code = ExitStatus.code(for: stopped)
+                if let warning = metrics.finish(outcome: stopped.outcome, exitCode: code) { printError("ttsarchive: warning: \(warning)") }
                 throw stopped
             }
             display.finish()

@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
-import TTSArchiveCore
 import Logging
+import TTSArchiveCore
 import TTSNative
 
 /// `--config FILE`: the settings file (else `$TTSARCHIVE_CONFIG`, else `./ttsarchive.toml`).
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings file (default: $TTSARCHIVE_CONFIG, else ./ttsarchive.toml if present).", valueName: "file"))
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("Settings file (default: $TTSARCHIVE_CONFIG, else ./ttsarchive.toml if present).", valueName: "file"))
     var configFile: String?
 
     /// The settings in force: `flags` (only those given explicitly) over the file over defaults.
     func resolve(flags: [ConfigKey: TOMLValue], environment: [String: String]) throws -> EffectiveConfig {
-        let located = ConfigFile.locate(explicit: configFile, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
+        let located = ConfigFile.locate(
+            explicit: configFile, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
         let file = try located.map { try ConfigFile.load($0.path, foundBy: $0.foundBy) }
         return EffectiveConfig(file: file, flags: flags, environment: environment)
     }
@@ -34,17 +37,25 @@ struct ConfigOptions: ParsableArguments {
 struct RunOpsOptions: ParsableArguments {
     @OptionGroup var config: ConfigOptions
 
-    @Option(name: .customLong("wait-lock"), help: ArgumentHelp("If another run holds the archive, wait this long for it (e.g. 30m) before giving up with exit 4.", valueName: "duration"))
+    @Option(
+        name: .customLong("wait-lock"),
+        help: ArgumentHelp(
+            "If another run holds the archive, wait this long for it (e.g. 30m) before giving up with exit 4.", valueName: "duration"))
     var waitLock: String?
 
     @Flag(name: .customLong("break-lock"), help: "Replace a lock held by another host (only when that host is known to be down).")
     var breakLock = false
 
-    @Option(name: .customLong("metrics-file"), help: ArgumentHelp("Write Prometheus metrics here at the end of the run (node_exporter textfile collector: NAME.prom).", valueName: "path"))
+    @Option(
+        name: .customLong("metrics-file"),
+        help: ArgumentHelp(
+            "Write Prometheus metrics here at the end of the run (node_exporter textfile collector: NAME.prom).", valueName: "path"))
     var metricsFile: String?
 
     func validate() throws {
-        if let waitLock, DurationText.seconds(waitLock) == nil { throw ValidationError("--wait-lock '\(waitLock)' is not a duration (e.g. 90s, 30m, 2h)") }
+        if let waitLock, DurationText.seconds(waitLock) == nil {
+            throw ValidationError("--wait-lock '\(waitLock)' is not a duration (e.g. 90s, 30m, 2h)")
+        }
         if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file needs a path") }
     }
 
@@ -124,7 +135,10 @@ enum EndpointChoice {
         let endpoint = config.string(.endpoint), region = config.string(.region)
         guard endpoint != nil, region != nil else { return (endpoint, region) }
         let e = rank(config[.endpoint].source), r = rank(config[.region].source)
-        if e == r { throw TTSArchiveError(.configuration, "both endpoint (\(config[.endpoint].source)) and region (\(config[.region].source)) are set: keep one") }
+        if e == r {
+            throw TTSArchiveError(
+                .configuration, "both endpoint (\(config[.endpoint].source)) and region (\(config[.region].source)) are set: keep one")
+        }
         return e > r ? (endpoint, nil) : (nil, region)
     }
 }

@@ -1,46 +1,13 @@
 import Foundation
 
-/// A JSON value that serialises to one byte sequence only: object keys sorted by their UTF-8
-/// bytes, no insignificant white space, minimal string escapes.
+/// Canonical serialisation of a ``RawJSON`` value: object keys sorted by their UTF-8 bytes, no
+/// insignificant white space, minimal string escapes.
 ///
 /// Inventory snapshots are stored by content digest, so two snapshots of an unchanged inventory
 /// must be the same bytes whatever order the API returned keys or records in.
-public indirect enum CanonicalJSON: Sendable, Hashable, Decodable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case string(String)
-    case array([CanonicalJSON])
-    case object([String: CanonicalJSON])
-
-    /// Decodes any JSON value; booleans stay booleans and integers stay integers.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([CanonicalJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: CanonicalJSON].self))
-        }
-    }
-
-    /// Parses a whole JSON document.
-    public static func parse(_ bytes: [UInt8]) throws -> CanonicalJSON {
-        try JSONDecoder().decode(CanonicalJSON.self, from: Data(bytes))
-    }
-
+extension RawJSON {
     /// The member `key` of an object; nil for anything else or a missing key.
-    public subscript(key: String) -> CanonicalJSON? {
+    public subscript(key: String) -> RawJSON? {
         if case .object(let fields) = self { return fields[key] }
         return nil
     }
@@ -50,17 +17,11 @@ public indirect enum CanonicalJSON: Sendable, Hashable, Decodable {
     public var scalarText: String? {
         switch self {
         case .string(let text): text
-        case .int(let value): String(value)
-        case .double(let value): String(value)
+        case .integer(let value): String(value)
+        case .number(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         default: nil
         }
-    }
-
-    /// The elements of an array; nil for anything else.
-    public var arrayValue: [CanonicalJSON]? {
-        if case .array(let items) = self { return items }
-        return nil
     }
 
     /// The canonical compact serialisation.
@@ -74,9 +35,9 @@ public indirect enum CanonicalJSON: Sendable, Hashable, Decodable {
         switch self {
         case .null: out += Array("null".utf8)
         case .bool(let value): out += Array((value ? "true" : "false").utf8)
-        case .int(let value): out += Array(String(value).utf8)
+        case .integer(let value): out += Array(String(value).utf8)
         // Swift prints the shortest text that reads back as the same Double: stable across runs.
-        case .double(let value): out += Array((value.isFinite ? String(value) : "null").utf8)
+        case .number(let value): out += Array((value.isFinite ? String(value) : "null").utf8)
         case .string(let text): Self.writeString(text, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
