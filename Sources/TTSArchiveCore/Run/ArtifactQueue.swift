@@ -38,11 +38,14 @@ final class RunTracker: @unchecked Sendable {
     var retries = 0
     var alreadyArchived = 0
     private var oldestListing: Date?
+    /// The largest age of a link when its download was started.
+    private(set) var oldestAgeAtStart: TimeInterval = 0
 
     init(start: Date) { self.start = start }
 
     func linkStarted(_ listedAt: Date) {
         if oldestListing == nil || listedAt < oldestListing! { oldestListing = listedAt }
+        oldestAgeAtStart = max(oldestAgeAtStart, Date().timeIntervalSince(listedAt))
     }
 
     func record(_ outcome: ArtifactOutcome, failures: inout [ManifestFailure]) {

@@ -189,8 +189,10 @@ public struct NightlyRun: Sendable {
         let head = try context.manifests.append(manifest)
         try pending.save(stateDir)
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
-        if let stopError { throw RunStopped(underlying: stopError, outcome: RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)) }
-        return RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
+        var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
+        outcome.oldestLinkAgeAtDownload = tracker.oldestAgeAtStart
+        if let stopError { throw RunStopped(underlying: stopError, outcome: outcome) }
+        return outcome
     }
 }
 

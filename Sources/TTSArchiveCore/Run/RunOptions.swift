@@ -37,6 +37,8 @@ public struct RunOutcome: Sendable {
     public var manifest: Manifest
     public var head: ManifestHead?
     public var manifestPath: String?
+    /// The largest age of a link when its download started (listing to first request), seconds.
+    public var oldestLinkAgeAtDownload: TimeInterval?
 
     /// The contract's exit code: 0 only when complete and without failures.
     public var exitCode: Int32 {

@@ -35,7 +35,10 @@ public struct LocalObjectStore: ObjectStore {
         }
         if exists {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-            let foreign = entries.filter { !$0.hasPrefix(".") && $0 != "README.md" }
+            // Our own folders without the marker: another process is creating this store right
+            // now (the marker is written last), so finish the job with it.
+            let ours: Set<String> = ["README.md", "sha256", "tmp", "state"]
+            let foreign = entries.filter { !$0.hasPrefix(".") && !ours.contains($0) }
             if !foreign.isEmpty { throw StoreError(.notAStore, path: root) }
         } else {
             do {

@@ -34,9 +34,10 @@ struct APIOptions: ParsableArguments {
         throw TTSArchiveError(.configuration, "no MetaStudio endpoint: pass --endpoint URL or --region REGION")
     }
 
-    /// A client with credentials from the environment (or the token file).
-    func makeClient(engine: HTTPEngine, logger: Logging.Logger) throws -> MetaStudioClient {
-        let environment = ProcessInfo.processInfo.environment
+    /// A client with credentials from `environment` (default: the process's) or the token file.
+    func makeClient(
+        engine: HTTPEngine, logger: Logging.Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> MetaStudioClient {
         let endpoint = try resolvedEndpoint()
         let credentials = try HuaweiCredentials.load(environment: environment, tokenFile: tokenFile)
         let project = try HuaweiCredentials.projectID(explicit: projectID, environment: environment)

@@ -142,15 +142,3 @@ enum EndpointChoice {
         return e > r ? (endpoint, nil) : (nil, region)
     }
 }
-
-extension APIOptions {
-    /// A client whose credentials come from `environment` (the process's, plus a credentials file).
-    func makeClient(engine: HTTPEngine, logger: Logging.Logger, environment: [String: String]) throws -> MetaStudioClient {
-        let endpoint = try resolvedEndpoint()
-        let credentials = try HuaweiCredentials.load(environment: environment, tokenFile: tokenFile)
-        let project = try HuaweiCredentials.projectID(explicit: projectID, environment: environment)
-        return MetaStudioClient(
-            endpoint: endpoint, projectID: project, credentials: credentials,
-            transport: APITransport(engine: engine, policy: .api, logger: logger))
-    }
-}
