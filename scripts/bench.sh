@@ -10,12 +10,13 @@ bin=$(cd "${1:-.build/release}" && pwd)
 scripts=$(cd "$(dirname "$0")" && pwd)
 reps=${BENCH_REPS:-3}
 mem_reps=${BENCH_MEM_REPS:-1}
+limit=${BENCH_TIMEOUT:-240}  # seconds one measurement may take before it counts as hung
 audio_jobs=${BENCH_AUDIO_JOBS:-1000}
 small_jobs=${BENCH_SMALL_JOBS:-10000}
 list_jobs=${BENCH_LIST_JOBS:-100000}
 giant=${BENCH_GIANT_BYTES:-2147483648}
 mkdir -p bench
-work=$(mkdir -p "${BENCH_WORK:-bench/work}" && cd "${BENCH_WORK:-bench/work}" && pwd)
+work=$(mkdir -p "${BENCH_WORK:-/tmp/ttsarchive-bench}" && cd "${BENCH_WORK:-/tmp/ttsarchive-bench}" && pwd)
 rm -rf "${work:?}"/*
 results=$work/results.tsv
 : > "$results"
@@ -48,8 +49,17 @@ measure() {
   local section=$1 label=$2 rep=$3 bytes=$4 files=$5; shift 6
   local load0 load1
   load0=$(cut -d' ' -f1 /proc/loadavg)
-  if ! (cd "$work" && /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt"); then
-    local code=$?
+  timed_out=0
+  local code=0
+  (cd "$work" && exec timeout -s KILL "$limit" /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" > "$work/out.txt" 2> "$work/err.txt") || code=$?
+  if [ "$code" = 137 ]; then
+    # A hang (seen: ttsarchive stalls with transfers paused) must not stall the whole bench.
+    timed_out=1
+    printf '%s\t%s\t%s\thung>%s\t-\t-\t-\t-\t%s\t%s\n' "$section" "$label" "$rep" "$limit" "$load0" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
+    echo "  $label rep $rep: no progress, killed after ${limit}s"
+    return 0
+  fi
+  if [ "$code" != 0 ]; then
     # ttsarchive exits 1 when some item failed; the run still counts, and the table says so.
     if ! grep -q '"complete"' "$work/out.txt" 2>/dev/null; then
       echo "bench: $label failed (exit $code):" >&2; tail -20 "$work/err.txt" >&2; tail -3 "$work/time.txt" >&2; exit 1
@@ -80,7 +90,7 @@ run_tts() { # SECTION LABEL REP [extra run flags...]
   rm -rf "$work/a" "$work/m"
   measure "$section" "$label" "$rep" - - -- "$bin/ttsarchive" run --endpoint "$endpoint" --archive "$work/a" --manifests "$work/m" \
     --since "$since" --until "$until" --json "$@"
-  fix_last "$(summary bytes)" "$(summary artifacts_stored)"
+  [ "$timed_out" = 1 ] || fix_last "$(summary bytes)" "$(summary artifacts_stored)"
 }
 
 # One night (audio-heavy or small files): every tool on the same world and the same links.
@@ -96,21 +106,21 @@ night() {
     rm -rf "$work/dl"; mkdir -p "$work/dl"
     measure "$section" "curl --parallel --parallel-max 8" "$rep" - "$nlinks" -- \
       sh -c "cd dl && curl --parallel --parallel-max 8 --fail --silent --show-error -K '$work/links/curl.cfg'"
-    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
     rm -rf "$work/dl"; mkdir -p "$work/dl"
     measure "$section" "aria2c -j8" "$rep" - "$nlinks" -- \
       aria2c -j8 -q --allow-overwrite=true --auto-file-renaming=false -d "$work/dl" -i "$work/links/aria2.txt"
-    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
     if command -v wget2 > /dev/null; then
       rm -rf "$work/w2"; mkdir -p "$work/w2"
       measure "$section" "wget2 --max-threads=8" "$rep" - "$nlinks" -- \
         wget2 -q --max-threads=8 --no-robots -x -nH -P "$work/w2" -i "$work/links/urls.txt"
-      fix_last "$(dir_bytes "$work/w2")" "$nlinks"
+      [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/w2")" "$nlinks"
       rm -rf "$work/w2"
     fi
     measure "$section" "shell: curl + sha256sum + pigz -p2 -n -6 + mv" "$rep" - "$nlinks" -- \
       bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh"
-    fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
     rm -rf "$work/sh"
     # The compression limit, on the bytes curl downloaded (in memory, both cores).
     python3 "$scripts/bench_compress.py" "$work/dl" 2 > "$work/compress.txt"
@@ -136,7 +146,7 @@ start_sim --jobs "$list_jobs"
 for rep in $(seq "$mem_reps"); do
   measure memory "ttsarchive list --json, $list_jobs jobs" "$rep" - - -- \
     sh -c "'$bin/ttsarchive' list --endpoint '$endpoint' --since $since --until $until --state all --json > /dev/null"
-  fix_last - "$list_jobs"
+  [ "$timed_out" = 1 ] || fix_last - "$list_jobs"
   run_tts memory "ttsarchive run --dry-run, $list_jobs jobs" "$rep" --dry-run
 done
 stop_sim
@@ -146,7 +156,7 @@ ttl=${BENCH_EXPIRY_TTL:-10} bw=${BENCH_EXPIRY_BANDWIDTH:-10000000}
 for rep in $(seq "$mem_reps"); do
   start_sim --jobs "${BENCH_EXPIRY_JOBS:-300}" --link-ttl "$ttl" --bandwidth "$bw"
   run_tts expiry "ttsarchive run, link TTL ${ttl}s, ${bw} B/s cap" "$rep" --concurrency 8
-  python3 - "$work/m" "$(stats)" "$ttl" "$results" <<'PY'
+  [ "$timed_out" = 1 ] || python3 - "$work/m" "$(stats)" "$ttl" "$results" <<'PY'
 import glob, json, sys
 mdir, stats, ttl, results = sys.argv[1], json.loads(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 m = json.load(open([p for p in glob.glob(mdir + "/*.json") if not p.endswith("HEAD.json")][0]))
@@ -165,6 +175,12 @@ rm -rf "$work/a" "$work/m" "$work/links"
 
 elapsed=$(( $(date +%s) - began ))
 python3 "$scripts/bench_report.py" "$results" "$elapsed" "$reps" "$bin" > bench/results.md
+cp "$results" bench/results.tsv  # the raw measurements behind the table
+# Issue 2's store rows (put of a 2 GiB file and of 10,000 small files), appended to the table.
+if [ -f "$scripts/bench_put.sh" ] && [ "${BENCH_PUT:-1}" = 1 ]; then
+  BENCH_WORK="$work" BENCH_OUT=bench/results.md bash "$scripts/bench_put.sh" "$bin"
+fi
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "${work:?}"
 echo
 cat bench/results.md
 echo

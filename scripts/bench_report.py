@@ -25,7 +25,10 @@ for line in open(path):
 
 
 def num(value):
-    return None if value in ("-", "") else float(value)
+    try:
+        return float(value)
+    except ValueError:  # "-" (not applicable) or "hung>N" (killed after N s without finishing)
+        return None
 
 
 def med(values):
@@ -33,7 +36,11 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def spread(values):
+def spread(values, hung=()):
+    if hung:
+        note = f"{len(hung)} of {len(values)} hung, killed after {hung[0][5:]} s"
+        done = [v for v in values if v is not None]
+        return note + (f"; others {spread(done)}" if done else "")
     values = [v for v in values if v is not None]
     if not values:
         return "–"
@@ -55,13 +62,14 @@ def cmd(args):
 
 def stats(samples):
     wall = [num(s[1]) for s in samples]
+    hung = [s[1] for s in samples if s[1].startswith("hung")]
     bytes_, files = [num(s[4]) for s in samples], [num(s[5]) for s in samples]
     mbps = [b / w / 1e6 for b, w in zip(bytes_, wall) if b is not None and w]
     fps = [f / w for f, w in zip(files, wall) if f is not None and w]
     return {
         "wall": wall, "wall_med": med(wall), "mbps": med(mbps), "fps": med(fps),
         "cpu": med([num(s[2]) for s in samples]), "rss": max([num(s[3]) or 0 for s in samples]) / 1024 or None,
-        "bytes": med(bytes_), "files": med(files),
+        "bytes": med(bytes_), "files": med(files), "hung": hung,
     }
 
 
@@ -100,7 +108,8 @@ def night(section, title):
     base = stats(rows[(section, labels[0])])
     w(f"## {title}")
     w("")
-    w(f"{fmt(base['files'])} files, {fmt((base['bytes'] or 0) / 1e6, '{:.1f}')} MB of source bytes per repetition.")
+    sized = next((x for x in (stats(rows[(section, l)]) for l in labels) if x["bytes"]), base)
+    w(f"{fmt(sized['files'])} files, {fmt((sized['bytes'] or 0) / 1e6, '{:.1f}')} MB of source bytes per repetition.")
     w("")
     w("| what | wall s | MB/s | files/s | CPU s | peak RSS MiB | time vs ttsarchive |")
     w("|---|---|---|---|---|---|---|")
@@ -108,8 +117,8 @@ def night(section, title):
     for label in labels:
         s = stats(rows[(section, label)])
         result[label] = s
-        ratio = s["wall_med"] / base["wall_med"] if base["wall_med"] else None
-        w(f"| {label} | {spread(s['wall'])} | {fmt(s['mbps'], '{:.1f}')} | {fmt(s['fps'])} | {fmt(s['cpu'], '{:.1f}')} "
+        ratio = s["wall_med"] / base["wall_med"] if base["wall_med"] and s["wall_med"] else None
+        w(f"| {label} | {spread(s['wall'], s['hung'])} | {fmt(s['mbps'], '{:.1f}')} | {fmt(s['fps'])} | {fmt(s['cpu'], '{:.1f}')} "
           f"| {fmt(s['rss'])} | {fmt(ratio, '{:.2f}×')} |")
     w("")
     return result
@@ -136,15 +145,17 @@ for result, section in ((audio, "audio"), (small, "small")):
         continue
     tts, shell = label_of(result, "ttsarchive"), label_of(result, "shell")
     limit = label_of(result, "compression limit")
-    if tts and shell:
+    if tts and shell and tts["wall_med"] and shell["wall_med"]:
         speedup = shell["wall_med"] / tts["wall_med"]
         target(f"{section}: ttsarchive ≥ 2× faster than the shell pipeline", f"{speedup:.2f}×", "≥ 2×",
                speedup >= 2, "" if speedup >= 2 else f"short by {(2 - speedup) / 2:.0%} ({speedup:.2f}× of 2×)")
-    if section == "audio" and tts and limit:
+    if tts and not tts["wall_med"]:
+        target(f"{section}: ttsarchive targets", "every ttsarchive run hung", "finish", False, "see the notes")
+    if section == "audio" and tts and limit and tts["mbps"]:
         share = tts["mbps"] / limit["mbps"]
         target("audio: ≥ 75% of the 2-core compression limit", f"{share:.0%} ({tts['mbps']:.1f} of {limit['mbps']:.1f} MB/s)",
                "≥ 75%", share >= 0.75, "" if share >= 0.75 else f"short by {75 - share * 100:.0f} points")
-    if section == "small" and tts:
+    if section == "small" and tts and tts["fps"]:
         target("small: ≥ 3,000 archived files/s", f"{tts['fps']:.0f} files/s", "≥ 3,000", tts["fps"] >= 3000,
                "" if tts["fps"] >= 3000 else f"short by {3000 - tts['fps']:.0f} files/s ({tts['fps'] / 3000:.0%} of the target)")
 
@@ -156,7 +167,7 @@ if mem:
     w("|---|---|---|---|---|---|")
     for label in mem:
         s = stats(rows[("memory", label)])
-        w(f"| {label} | {spread(s['wall'])} | {fmt(s['mbps'], '{:.1f}')} | {fmt(s['fps'])} | {fmt(s['cpu'], '{:.1f}')} | {fmt(s['rss'])} |")
+        w(f"| {label} | {spread(s['wall'], s['hung'])} | {fmt(s['mbps'], '{:.1f}')} | {fmt(s['fps'])} | {fmt(s['cpu'], '{:.1f}')} | {fmt(s['rss'])} |")
     w("")
     w(f"{len(rows[('memory', mem[0])])} repetition(s) each (BENCH_MEM_REPS): peak RSS barely moves between runs, and "
       "these rows are long. The listing rows' files/s column is jobs listed per second.")
@@ -187,6 +198,9 @@ w("")
 for section in ("audio", "small", "memory", "expiry"):
     for label in [k[1] for k in rows if k[0] == section and k[1].startswith("ttsarchive")]:
         rss = stats(rows[(section, label)])["rss"]
+        if not rss:
+            target(f"{section}: peak RSS < 64 MiB — {label}", "hung, not measured", "< 64 MiB", False, "no finished run")
+            continue
         target(f"{section}: peak RSS < 64 MiB — {label}", f"{rss:.0f} MiB", "< 64 MiB", rss < 64,
                "" if rss < 64 else f"over by {rss - 64:.0f} MiB ({rss / 64:.0%} of the budget)")
 w("## Targets")

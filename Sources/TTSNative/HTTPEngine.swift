@@ -12,7 +12,7 @@ public struct HTTPTransferControl: Sendable {
 }
 
 extension HTTPBodySink {
-    /// Called once, before the transfer starts, with a handle to resume it after a pause.
+    /// Default: a sink that never pauses needs no handle.
     public func attach(_ control: HTTPTransferControl) {}
 }
 

@@ -88,6 +88,10 @@ public protocol HTTPBodySink: AnyObject, Sendable {
     func receiveHead(_ head: HTTPResponseHead) -> Bool
     /// A chunk of the body. `bytes` is only valid during the call.
     func receive(_ bytes: UnsafeRawBufferPointer) -> BodyDisposition
+    /// Called once, before the transfer starts, with a handle to resume it after a pause.
+    /// A requirement (not only an extension method) so a sink seen as `any HTTPBodySink` gets
+    /// its own implementation: without it a paused transfer is never resumed.
+    func attach(_ control: HTTPTransferControl)
 }
 
 /// How a transfer ended, when the server answered at all.

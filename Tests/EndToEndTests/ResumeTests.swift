@@ -9,7 +9,8 @@ struct ResumeTests {
     /// Keys ("<source path>") of the artifacts a run's journal says are stored.
     func storedSources(_ dir: ScratchDirectory) throws -> Set<String> {
         let records = try RunJournal.load(dir.sub("archive/state/active.journal"))
-        return Set(records.compactMap { $0.artifact.map { URL(string: $0.source)!.path } })
+        // The simulator's /__stats keys objects without the /obs/<bucket>/ prefix.
+        return Set(records.compactMap { $0.artifact.flatMap { MetaStudioSimulator.objectKey(ofLink: $0.source) } })
     }
 
     @Test func killedFiveTimesEqualsAnUninterruptedRun() async throws {
