@@ -15,7 +15,7 @@ struct TTSArchiveCommand: AsyncParsableCommand {
             """,
         version: ToolInfo.version,
         subcommands: [RunCommand.self, ListCommand.self, PutCommand.self, CatCommand.self, VerifyCommand.self, RestoreCommand.self, ExportCommand.self,
-                      StatusCommand.self, ReportCommand.self, ConfigCommand.self, InventoryCommand.self]
+                      StatusCommand.self, ReportCommand.self, ConfigCommand.self, InventoryCommand.self, MergeCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; the contract says 2. Everything else (help,

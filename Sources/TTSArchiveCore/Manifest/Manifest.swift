@@ -178,9 +178,13 @@ public struct Manifest: Sendable, Codable, Hashable {
     public var pending: [ManifestPendingJob] = []
     /// Extension: listing records that could not be decoded.
     public var badRecords: [BadRecord] = []
+    /// Extension, on a shard's manifest: which slice of the night it covers.
+    public var shard: ManifestShard?
+    /// Extension, on a merged night's manifest: the shard manifests it was made of.
+    public var shards: [ManifestShardRef]?
 
     enum CodingKeys: String, CodingKey {
-        case schema, complete, tool, source, window, jobs, failures, counts, pending
+        case schema, complete, tool, source, window, jobs, failures, counts, pending, shard, shards
         case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at"
         case previousManifest = "previous_manifest", badRecords = "bad_records"
     }
@@ -201,6 +205,8 @@ public struct Manifest: Sendable, Codable, Hashable {
         try c.encode(counts, forKey: .counts)
         try c.encode(pending, forKey: .pending)
         try c.encode(badRecords, forKey: .badRecords)
+        try c.encodeIfPresent(shard, forKey: .shard)
+        try c.encodeIfPresent(shards, forKey: .shards)
     }
 
     /// The manifest's bytes: sorted keys, no escaped slashes, a final newline.

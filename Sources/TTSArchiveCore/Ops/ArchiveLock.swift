@@ -47,13 +47,15 @@ public final class ArchiveLock: Sendable {
     /// Throws ``ArchiveLockError`` when it stays held.
     public static func acquire(
         archive: String, command: String, wait: TimeInterval = 0, breakLock: Bool = false,
-        onWait: (@Sendable (LockStatus) -> Void)? = nil
+        stateDirectory: String? = nil, onWait: (@Sendable (LockStatus) -> Void)? = nil
     ) async throws -> ArchiveLock {
         let started = Date()
         var pause: TimeInterval = 0.1
         var told = false
         while true {
-            let attempt = try await Blocking.run { try tryAcquire(archive: archive, command: command, breakLock: breakLock) }
+            let attempt = try await Blocking.run {
+                try tryAcquire(archive: archive, command: command, breakLock: breakLock, stateDirectory: stateDirectory)
+            }
             switch attempt {
             case .acquired(let lock):
                 return lock
@@ -76,11 +78,18 @@ public final class ArchiveLock: Sendable {
         case held(LockStatus)
     }
 
-    /// One attempt, no waiting.
-    public static func tryAcquire(archive: String, command: String, breakLock: Bool, now: Date = Date()) throws -> Attempt {
-        let state = archive + "/state"
-        if mkdir(state, 0o755) != 0 && errno != EEXIST { throw ioError(state, errno) }
-        let lockPath = path(archive: archive)
+    /// One attempt, no waiting. `stateDirectory` (default `ARCHIVE/state`) holds the lock: a
+    /// shard's own state folder, so shards of one night on one host do not exclude each other.
+    public static func tryAcquire(
+        archive: String, command: String, breakLock: Bool, stateDirectory: String? = nil, now: Date = Date()
+    ) throws -> Attempt {
+        let state = stateDirectory ?? archive + "/state"
+        do {
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        } catch {
+            throw ioError(state, errno == 0 ? EACCES : errno)
+        }
+        let lockPath = state + "/LOCK"
         let me = LockHolder(host: localHost(), pid: getpid(), startedAt: Timestamp.format(now), command: command)
         // A handful of rounds: each lost race (a holder leaving, another taking over) starts over.
         for _ in 0..<8 {

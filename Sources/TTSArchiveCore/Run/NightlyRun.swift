@@ -5,17 +5,20 @@ import TTSNative
 
 /// Everything a run works with.
 public struct RunContext: Sendable {
-    public var store: LocalObjectStore
+    public var store: any ObjectStore
     public var manifests: ManifestDirectory
+    /// Where the run journal, pending jobs and window history live (local disk, any backend).
+    public var stateDirectory: String
     public var client: MetaStudioClient
     public var engine: HTTPEngine
     public var hostPolicy: HostPolicy
     public var logger: Logger
 
-    public init(store: LocalObjectStore, manifests: ManifestDirectory, client: MetaStudioClient, engine: HTTPEngine,
-                hostPolicy: HostPolicy, logger: Logger) {
+    public init(store: any ObjectStore, manifests: ManifestDirectory, stateDirectory: String, client: MetaStudioClient,
+                engine: HTTPEngine, hostPolicy: HostPolicy, logger: Logger) {
         self.store = store
         self.manifests = manifests
+        self.stateDirectory = stateDirectory
         self.client = client
         self.engine = engine
         self.hostPolicy = hostPolicy
@@ -41,8 +44,8 @@ public struct NightlyRun: Sendable {
         let now = Date()
         let runID = RunID.make(now)
         if options.dryRun { return try await dryRun(runID: runID, now: now) }
-        context.store.sweepTemporaries()
-        let stateDir = context.store.root + "/state"
+        (context.store as? LocalObjectStore)?.sweepTemporaries()
+        let stateDir = context.stateDirectory
         let state = try RunState(
             directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
             runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
@@ -121,7 +124,7 @@ public struct NightlyRun: Sendable {
                 if queue.count < options.concurrency && !listingDone {
                     do {
                         if let jobs = try await lister.next() {
-                            for job in jobs {
+                            for job in jobs where options.shard?.owns(job.jobID) ?? true {
                                 if job.jobState == .succeeded { try await take(job) }
                                 else if job.jobState.isPending { pending.carry(job, now: now) }
                             }
@@ -183,10 +186,19 @@ public struct NightlyRun: Sendable {
             ManifestPendingJob(jobID: $0.jobID, state: $0.state, createTime: $0.createTime)
         }
         manifest.badRecords = listing.badRecords
-        if let head = try context.manifests.head() {
-            manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
+        let head: ManifestHead
+        if let shard = options.shard, let group = options.runGroup {
+            // A shard's manifest stays out of the chain: the night's merge links it.
+            manifest.shard = ManifestShard(shard, runGroup: group)
+            let file = NightMerge.shardFile(group: group, shard: shard)
+            let bytes = try manifest.encoded()
+            head = ManifestHead(runID: runID, file: file, sha256: try await context.manifests.writeFile(file, bytes: bytes))
+        } else {
+            if let head = try context.manifests.head() {
+                manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
+            }
+            head = try await context.manifests.commit(manifest)
         }
-        let head = try context.manifests.append(manifest)
         try pending.save(stateDir)
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
         var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
@@ -200,7 +212,7 @@ extension NightlyRun {
     /// `--dry-run`: lists the window that a run would take and counts what it would fetch;
     /// downloads nothing and writes no state and no manifest.
     func dryRun(runID: String, now: Date) async throws -> RunOutcome {
-        let stateDir = context.store.root + "/state"
+        let stateDir = context.stateDirectory
         let since = options.since ?? RunState.lastCompleteUntil(stateDir).map { $0.addingTimeInterval(-options.overlap) } ?? now.addingTimeInterval(-86400)
         let window = try TimeWindow(since: since, until: options.until ?? now)
         let lister = JobLister(client: context.client, window: window)

@@ -15,6 +15,10 @@ public struct RunOptions: Sendable {
     public var dryRun = false
     /// Seconds a subtitle may run past its audio.
     public var subtitleTolerance = 0.5
+    /// `--shard K/N`: only the jobs this shard owns; the manifest goes to the run group's shards.
+    public var shard: ShardSpec?
+    /// `--run-group ID`: the night the shards belong to (required with `shard`).
+    public var runGroup: String?
 
     public init() {}
 }

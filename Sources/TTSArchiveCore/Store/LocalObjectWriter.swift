@@ -12,55 +12,33 @@ final class LocalObjectWriter: ObjectWriting {
     private let store: LocalObjectStore
     private let tempPath: String
     private var file: POSIXFile?
-    private var contentHash = SHA256()
-    private var storedHash = SHA256()
-    private var deflater: GzipDeflater?
-    private var pending: [UInt8] = []
-    private(set) var bytesWritten: Int64 = 0
-    private var storedBytes: Int64 = 0
+    private var encoder: ObjectEncoder!
+    var bytesWritten: Int64 { encoder.contentBytes }
     private var done = false
 
     init(store: LocalObjectStore) throws {
         self.store = store
         tempPath = store.newTempPath()
         file = try POSIXFile.createExclusive(tempPath)
+        // Unowned: the encoder lives and dies with this writer, and the file closes with it.
+        encoder = ObjectEncoder { [unowned self] bytes in
+            guard let file = self.file else { throw StoreError(.io, path: self.tempPath, detail: "write after abandon") }
+            try file.write(bytes)
+        }
     }
 
     deinit { abandon() }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard !done else { throw StoreError(.io, path: tempPath, detail: "write after commit") }
-        contentHash.update(bufferPointer: bytes)
-        bytesWritten += Int64(bytes.count)
-        if let deflater {
-            try deflater.update(bytes, sink: emit)
-            return
-        }
-        // Hold the first bytes until there are enough to choose the compression profile.
-        pending.append(contentsOf: bytes)
-        if pending.count >= CompressionChoice.sniffLength { try startDeflating() }
-    }
-
-    private func startDeflating() throws {
-        let deflater = try GzipDeflater(profile: CompressionChoice.profile(forPrefix: pending.prefix(CompressionChoice.sniffLength)))
-        self.deflater = deflater
-        let held = pending
-        pending = []
-        try held.withUnsafeBytes { try deflater.update($0, sink: emit) }
-    }
-
-    private func emit(_ compressed: UnsafeRawBufferPointer) throws {
-        storedHash.update(bufferPointer: compressed)
-        storedBytes += Int64(compressed.count)
-        try file!.write(compressed)
+        try encoder.write(bytes)
     }
 
     func commit() throws -> StoredObject {
         guard !done, let file else { throw StoreError(.io, path: tempPath, detail: "commit after abandon") }
-        if deflater == nil { try startDeflating() }
-        try deflater!.finish(sink: emit)
+        let (digest, storedSHA256) = try encoder.finish()
+        let storedBytes = encoder.storedBytes
         try file.sync()
-        let digest = ContentDigest(contentHash.finalize())
         let finalPath = store.absolutePath(digest.objectPath)
         let directory = (finalPath as NSString).deletingLastPathComponent
         try POSIXFile.makeDirectory(directory)
@@ -71,7 +49,7 @@ final class LocalObjectWriter: ObjectWriting {
             try POSIXFile.syncDirectory(directory)
             return StoredObject(
                 digest: digest, size: bytesWritten, storedSize: storedBytes,
-                storedSHA256: storedHash.finalize().hexString, isNew: true)
+                storedSHA256: storedSHA256, isNew: true)
         }
         let linkError = errno
         if linkError == EEXIST {
@@ -88,7 +66,7 @@ final class LocalObjectWriter: ObjectWriting {
             try POSIXFile.syncDirectory(directory)
             return StoredObject(
                 digest: digest, size: bytesWritten, storedSize: storedBytes,
-                storedSHA256: storedHash.finalize().hexString, isNew: true)
+                storedSHA256: storedSHA256, isNew: true)
         }
         throw POSIXFile.error(linkError, finalPath)
     }

@@ -14,3 +14,35 @@ public enum Blocking {
         }
     }
 }
+
+extension Blocking {
+    /// Waits on the calling thread for async work: the bridge from the store's blocking API
+    /// (called on a pipeline's serial queue or a ``run(_:)`` thread) to the async S3 client.
+    /// Never call it from Swift's cooperative pool, whose threads it would hold.
+    public static func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.set(await Result { try await work() })
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
+}
+
+/// The hand-over slot of ``Blocking/wait(_:)``: written once by the task, read after the semaphore.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+
+    func set(_ value: Result<T, any Error>) { lock.withLock { result = value } }
+    func get() throws -> T { try lock.withLock { result! }.get() }
+}
+
+extension Result where Failure == any Error {
+    /// `Result(catching:)` for async work.
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

@@ -23,6 +23,13 @@ final class POSIXFile {
         return POSIXFile(fd: fd, path: path)
     }
 
+    /// Creates a new private scratch file (O_EXCL, mode 600) open for writing and reading back.
+    static func createScratch(_ path: String) throws -> POSIXFile {
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXFile.error(errno, path) }
+        return POSIXFile(fd: fd, path: path)
+    }
+
     static func openForReading(_ path: String) throws -> POSIXFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXFile.error(errno, path) }
@@ -45,6 +52,16 @@ final class POSIXFile {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw POSIXFile.error(errno, path) }
+            return n
+        }
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` (pread), leaving the file position alone.
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = pread(fd, buffer.baseAddress!, buffer.count, off_t(offset))
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw POSIXFile.error(errno, path) }
             return n

@@ -23,7 +23,9 @@ struct CatCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let store = try store.openStore(create: false)
+            let (opened, engine) = try await store.open(create: false, engine: nil)
+            defer { engine?.shutdown() }
+            let store = opened.objects
             let digest = ContentDigest(hex: self.digest)!
             _ = try await Blocking.run {
                 let out = FileHandle.standardOutput

@@ -42,9 +42,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let objects = try store.openStore(create: false)
-            let payload = try RunPayload.load(runID: runID, manifestsPath: store.manifests)
-            warnUnlessChained(payload, manifestsPath: store.manifests)
+            let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
+            defer { engine?.shutdown() }
+            let objects = opened.objects
+            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath)
+            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
             let plan = BagPlan(payload: payload, sourceOrganization: sourceOrganization)
             let exporter = BagItExporter(store: objects)
             for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }

@@ -47,7 +47,7 @@ struct InventoryCommand: AsyncParsableCommand {
                 }
             }
             let runner = InventoryRunner(
-                store: try store.openStore(create: true), manifests: try ManifestDirectory(path: store.manifests),
+                store: try store.openLocalStore(create: true), manifests: try ManifestDirectory(path: store.manifests),
                 logger: logger)
             let outcome = try await runner.run(sources)
             report(outcome)

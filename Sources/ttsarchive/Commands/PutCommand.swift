@@ -21,10 +21,12 @@ struct PutCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let store = try store.openStore(create: true)
+            let (opened, engine) = try await store.open(create: true, engine: nil)
+            defer { engine?.shutdown() }
+            let store = opened.objects
             let files = self.files
             let lines = try await Blocking.run { () -> [String] in
-                store.sweepTemporaries()
+                (store as? LocalObjectStore)?.sweepTemporaries()
                 return try files.map { path in
                     let object = try Self.put(path, into: store)
                     return "\(object.digest.hex)  \(object.isNew ? "new" : "existing")  \(object.size)  \(object.storedSize)"
@@ -35,7 +37,7 @@ struct PutCommand: AsyncParsableCommand {
     }
 
     /// Streams one file into the store.
-    static func put(_ path: String, into store: some ObjectStore) throws -> StoredObject {
+    static func put(_ path: String, into store: any ObjectStore) throws -> StoredObject {
         let input: FileHandle
         if path == "-" {
             input = FileHandle.standardInput

@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let paths = try config.storePaths(store)
-            let objects = try paths.openStore(create: false)
+            let objects = try paths.openLocalStore(create: false)
             let limit = runs, manifests = paths.manifests, target = out
             let count = try await Blocking.run {
                 let status = try StatusReport.gather(store: objects, manifests: manifests, runs: limit)

@@ -32,9 +32,11 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let objects = try store.openStore(create: false)
-            let payload = try RunPayload.load(runID: runID, manifestsPath: store.manifests, jobs: jobs)
-            warnUnlessChained(payload, manifestsPath: store.manifests)
+            let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
+            defer { engine?.shutdown() }
+            let objects = opened.objects
+            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
+            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
             let (output, force) = (self.output, self.force)
             let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
             for refused in report.refused { printError("ttsarchive: refused: \(refused)") }

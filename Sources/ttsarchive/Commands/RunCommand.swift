@@ -29,6 +29,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = "7d"
     @Flag(name: .customLong("dry-run"), help: "List and count; download nothing, write nothing.") var dryRun = false
     @Flag(help: "Print the run summary as JSON on stdout.") var json = false
+    @Option(help: ArgumentHelp("Archive only the jobs whose job_id hashes to K of N (needs --run-group, --since, --until).", valueName: "K/N"))
+    var shard: String?
+    @Option(name: .customLong("run-group"), help: ArgumentHelp("The sharded night this shard belongs to; the last shard to finish merges it.", valueName: "id"))
+    var runGroup: String?
 
     func validate() throws {
         if let since, Timestamp.parse(since) == nil { throw ValidationError("--since '\(since)' is not ISO 8601 (e.g. 2025-06-09T10:48:07Z)") }
@@ -37,6 +41,16 @@ struct RunCommand: AsyncParsableCommand {
         if Units.bytes(maxFileSize) == nil { throw ValidationError("--max-file-size '\(maxFileSize)' is not a size") }
         if Units.seconds(overlap) == nil { throw ValidationError("--overlap '\(overlap)' is not a duration") }
         if Units.seconds(pendingMaxAge) == nil { throw ValidationError("--pending-max-age '\(pendingMaxAge)' is not a duration") }
+        if let shard {
+            guard ShardSpec(shard) != nil else { throw ValidationError("--shard '\(shard)' is not K/N with 0 <= K < N <= 4096") }
+            guard runGroup != nil else { throw ValidationError("--shard needs --run-group ID (the same for every shard of the night)") }
+            // Every shard must cover the same window; "now" differs from host to host.
+            guard since != nil, until != nil else { throw ValidationError("--shard needs an explicit --since and --until, the same for every shard") }
+        }
+        if let runGroup {
+            guard shard != nil else { throw ValidationError("--run-group goes with --shard K/N") }
+            guard SafePathComponent.isPlain(runGroup) else { throw ValidationError("--run-group '\(runGroup)' may hold only letters, digits, '.', '_' and '-'") }
+        }
     }
 
     func run() async throws {
@@ -66,39 +80,38 @@ struct RunCommand: AsyncParsableCommand {
             options.overlap = Units.seconds(overlap)!
             options.pendingMaxAge = Units.seconds(pendingMaxAge)!
             options.dryRun = dryRun
-            let objects = try store.openStore(create: true)
+            options.shard = shard.flatMap(ShardSpec.init)
+            options.runGroup = runGroup
+            let opened = try await store.open(create: true, engine: engine, allowHTTP: api.allowHTTP, logger: logger).archive
+            let scope = options.shard.map { "shards/\(runGroup!)/\($0.fileStem)" }
             // One run at a time: held from before the state is read until the manifest is written.
             // A dry run changes nothing, so it neither takes the lock nor waits for it.
             let waitStart = Date()
             let waitText = ops.waitLock ?? ""
-            let lock = dryRun ? nil : try await ArchiveLock.acquire(
-                archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
+            let lock = dryRun ? nil : try await opened.lock(
+                scope: scope, archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
                 wait: ops.waitSeconds, breakLock: ops.breakLock,
                 onWait: { printError("ttsarchive: waiting up to \(waitText) for the archive lock held by \($0.summary)") })
-            defer { lock?.release() }
+            let manifests = try opened.manifestDirectory()
+            // Under the lock: the chain may have moved since the store was opened.
+            if lock != nil { try await manifests.pull() }
             metrics.lockAcquired(waited: Date().timeIntervalSince(waitStart))
             if let replaced = lock?.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
             let context = RunContext(
-                store: objects, manifests: try ManifestDirectory(path: store.manifests), client: client,
+                store: opened.objects, manifests: manifests, stateDirectory: opened.stateDirectory(for: scope), client: client,
                 engine: engine, hostPolicy: HostPolicy(endpoint: client.endpoint, extraHosts: api.allowHosts, allowHTTP: api.allowHTTP),
                 logger: logger)
-            let display = ProgressDisplay()
-            let runTask = Task { try await NightlyRun(context: context, options: options).execute(progress: { display.show($0) }) }
-            let signals = StopSignals { runTask.cancel() }
-            defer { signals.cancel() }
             let outcome: RunOutcome
             do {
-                outcome = try await runTask.value
-            } catch let stopped as RunStopped {
-                display.finish()
-                RunReport.print(stopped.outcome, json: json)
-                let code = ExitStatus.code(for: stopped)
-                if let warning = metrics.finish(outcome: stopped.outcome, exitCode: code) { printError("ttsarchive: warning: \(warning)") }
-                throw stopped
+                outcome = try await execute(context: context, options: options, metrics: &metrics)
+            } catch {
+                await lock?.release()
+                throw error
             }
-            display.finish()
-            RunReport.print(outcome, json: json)
-            if let warning = metrics.finish(outcome: outcome, exitCode: outcome.exitCode) { printError("ttsarchive: warning: \(warning)") }
+            await lock?.release()
+            if let shard = options.shard, let runGroup, outcome.manifest.complete {
+                try await mergeIfLast(opened: opened, manifests: manifests, group: runGroup, count: shard.count)
+            }
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
         } catch {
             // Ended before an outcome (lock held, unusable archive, credentials): still a failed run to alert on.
@@ -106,6 +119,47 @@ struct RunCommand: AsyncParsableCommand {
             if let warning = metrics.finish(outcome: nil, exitCode: code) { printError("ttsarchive: warning: \(warning)") }
             throw error
         }
+    }
+
+    /// The run itself, with the progress display, signals and report.
+    private func execute(context: RunContext, options: RunOptions, metrics: inout MetricsRecorder) async throws -> RunOutcome {
+        let display = ProgressDisplay()
+        let runTask = Task { try await NightlyRun(context: context, options: options).execute(progress: { display.show($0) }) }
+        let signals = StopSignals { runTask.cancel() }
+        defer { signals.cancel() }
+        let outcome: RunOutcome
+        do {
+            outcome = try await runTask.value
+        } catch let stopped as RunStopped {
+            display.finish()
+            RunReport.print(stopped.outcome, json: json)
+            let code = ExitStatus.code(for: stopped)
+            if let warning = metrics.finish(outcome: stopped.outcome, exitCode: code) { printError("ttsarchive: warning: \(warning)") }
+            throw stopped
+        }
+        display.finish()
+        RunReport.print(outcome, json: json)
+        if let warning = metrics.finish(outcome: outcome, exitCode: outcome.exitCode) { printError("ttsarchive: warning: \(warning)") }
+        return outcome
+    }
+
+    /// The last shard of a night to finish merges it (under the merge lock); the others leave
+    /// it to the last, or to `ttsarchive merge`.
+    private func mergeIfLast(opened: OpenedArchive, manifests: ManifestDirectory, group: String, count: Int) async throws {
+        let lock = try await opened.lock(
+            scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: 600, breakLock: false)
+        let result: NightMerge.Outcome
+        do {
+            result = try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
+        } catch {
+            await lock.release()
+            throw error
+        }
+        await lock.release()
+        // With --json, stdout holds the shard's summary only.
+        let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { print($0) }
+        say(MergeCommand.describe(result, group: group))
+        if case .merged(_, let head) = result, !json { print("head \(head.sha256)") }
     }
 }
 

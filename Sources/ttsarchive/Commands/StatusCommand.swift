@@ -26,7 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let paths = try config.storePaths(store)
-            let objects = try paths.openStore(create: false)
+            let objects = try paths.openLocalStore(create: false)
             let limit = runs, manifests = paths.manifests
             let report = try await Blocking.run { try StatusReport.gather(store: objects, manifests: manifests, runs: limit) }
             if json {

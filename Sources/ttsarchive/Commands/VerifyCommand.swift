@@ -40,8 +40,10 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let objects = try store.openStore(create: false)
-            let manifestsPath = try manifestsFolder()
+            let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
+            defer { engine?.shutdown() }
+            let objects = opened.objects
+            let manifestsPath = try manifestsFolder(opened.manifestsPath)
             let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
             let file = manifestFile
             let report = try await Blocking.run {
@@ -60,14 +62,14 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     /// The manifests folder to walk, or nil when there is none (the store alone is checked).
-    private func manifestsFolder() throws -> String? {
+    private func manifestsFolder(_ path: String) throws -> String? {
         if manifestFile != nil { return nil }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: store.manifests, isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             printError("ttsarchive: no manifests folder at \(store.manifests): checking the store only")
             return nil
         }
-        return store.manifests
+        return path
     }
 
     private func printText(_ report: ManifestVerification) {

@@ -1,16 +1,64 @@
 import ArgumentParser
+import Foundation
+import Logging
 import TTSArchiveCore
+import TTSNative
 
-/// Where the archive and the manifests live.
+/// Where the archive and the manifests live: local directories or `s3://BUCKET/PREFIX`.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The content-addressed archive directory.")
+    @Option(name: .long, help: "The content-addressed archive: a directory, or s3://BUCKET/PREFIX.")
     var archive: String = "archive"
 
-    @Option(name: .long, help: "The directory of run manifests.")
+    @Option(name: .long, help: "The run manifests: a directory, or s3://BUCKET/PREFIX.")
     var manifests: String = "manifests"
 
-    /// Opens the store; `create` makes a new store in a missing or empty directory.
-    func openStore(create: Bool) throws -> LocalObjectStore {
-        try LocalObjectStore(root: archive, create: create)
+    @Option(name: .customLong("s3-endpoint"), help: ArgumentHelp("The S3-compatible object store for s3:// locations.", valueName: "url"))
+    var s3Endpoint: String?
+
+    @Option(name: .customLong("s3-region"), help: "The region S3 requests are signed for.")
+    var s3Region = "us-east-1"
+
+    @Option(name: .customLong("s3-part-size"), help: "Objects larger than this are uploaded in parts of this size (at least 5M).")
+    var s3PartSize = "16M"
+
+    @Option(name: .customLong("state"), help: ArgumentHelp("Local folder for run state (default: ARCHIVE/state; for s3:// archives ~/.local/state/ttsarchive/…).", valueName: "dir"))
+    var stateDirectory: String?
+
+    func validate() throws {
+        guard let size = Units.bytes(s3PartSize), size >= 5 << 20, size <= 5 << 30 else {
+            throw ValidationError("--s3-part-size '\(s3PartSize)' must be a size from 5M to 5G (S3's part limits)")
+        }
+        for (flag, value) in [("--archive", archive), ("--manifests", manifests)] where value.hasPrefix("s3://") && s3Endpoint == nil {
+            throw ValidationError("\(flag) \(value) needs --s3-endpoint URL")
+        }
+    }
+
+    var usesS3: Bool { archive.hasPrefix("s3://") || manifests.hasPrefix("s3://") }
+
+    /// Opens a local store (`status`, `report`: they read the state folder beside it).
+    func openLocalStore(create: Bool) throws -> LocalObjectStore {
+        if usesS3 { throw TTSArchiveError(.configuration, "this command reads a local archive and its state folder; s3:// is not supported here") }
+        return try LocalObjectStore(root: archive, create: create)
+    }
+
+    /// Opens the archive and manifests. Without `engine`, one is made when S3 needs it; the
+    /// caller shuts it down (the returned `engine`).
+    func open(create: Bool, freshManifests: Bool = false, engine: HTTPEngine?, allowHTTP: Bool = false, logger: Logger = Logger(label: "ttsarchive"))
+        async throws -> (archive: OpenedArchive, engine: HTTPEngine?)
+    {
+        var made: HTTPEngine?
+        let settings = S3Settings(
+            endpoint: s3Endpoint, region: s3Region, partSize: Int(Units.bytes(s3PartSize) ?? 16 << 20), allowHTTP: allowHTTP,
+            environment: ProcessInfo.processInfo.environment)
+        let opened = try await OpenedArchive.open(
+            archive: archive, manifests: manifests, stateDirectory: stateDirectory, s3: settings, create: create,
+            freshManifests: freshManifests,
+            engine: {
+                if let engine { return engine }
+                let new = HTTPEngine(maxTotal: 16, maxPerHost: 8, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+                made = new
+                return new
+            }(), logger: logger)
+        return (opened, made)
     }
 }

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The archive in S3-compatible object storage, with the local store's layout and bytes:
+///
+/// ```
+/// PREFIX/STORE                     marker, the same JSON as on disk
+/// PREFIX/sha256/ab/ab…(64 hex).gz  objects, byte-identical to the local store's
+/// PREFIX/locks/…                   run and merge locks (conditional creates), see S3Lock
+/// ```
+///
+/// So an archive copied between backends with any S3 tool (`aws s3 sync`, `rclone`) still
+/// verifies. Objects are written with `If-None-Match: *`: an upload never replaces an object.
+///
+/// The ``ObjectStore`` calls block (they wait for libcurl through ``Blocking/wait(_:)``): call
+/// them where the local store's are called, off the cooperative pool.
+public struct S3ObjectStore: ObjectStore {
+    /// The bucket and prefix.
+    public let root: S3Location
+    public let client: S3Client
+    /// Objects up to this size go in one PUT; larger ones as multipart uploads of this part size.
+    public let partSize: Int
+    /// Where writers spool compressed bytes before uploading (local disk, removed after).
+    public let spoolDirectory: String
+
+    public var location: String { root.description }
+
+    /// Opens the store; with `create`, an empty prefix becomes a new store (the marker is
+    /// written). A prefix holding other keys but no marker is refused, as on disk.
+    public static func open(
+        _ location: S3Location, client: S3Client, create: Bool, partSize: Int = 16 << 20,
+        spoolDirectory: String = NSTemporaryDirectory()
+    ) async throws -> S3ObjectStore {
+        let store = S3ObjectStore(root: location, client: client, partSize: max(5 << 20, partSize), spoolDirectory: spoolDirectory)
+        let marker = location.key(LocalObjectStore.markerName)
+        if try await client.head(bucket: location.bucket, key: marker) != nil { return store }
+        guard create else { throw StoreError(.notAStore, path: location.description, detail: "no STORE marker") }
+        let existing = try await client.list(bucket: location.bucket, prefix: location.prefix.isEmpty ? "" : location.prefix + "/")
+        let foreign = existing.filter { !store.isOurs(store.relative($0.key)) }
+        if !foreign.isEmpty { throw StoreError(.notAStore, path: location.description) }
+        _ = try await client.put(
+            bucket: location.bucket, key: marker, body: Array(LocalObjectStore.markerContent.utf8),
+            contentType: "application/json", ifAbsent: true)
+        return store
+    }
+
+    init(root: S3Location, client: S3Client, partSize: Int, spoolDirectory: String) {
+        self.root = root
+        self.client = client
+        self.partSize = partSize
+        self.spoolDirectory = spoolDirectory
+    }
+
+    /// Keys of ours that are not objects: the marker and the lock area.
+    private func isOurs(_ relative: String) -> Bool {
+        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/") || relative.hasPrefix("sha256/")
+    }
+
+    func relative(_ key: String) -> String {
+        root.prefix.isEmpty ? key : String(key.dropFirst(root.prefix.count + 1))
+    }
+
+    public func makeWriter() throws -> any ObjectWriting {
+        try S3ObjectWriter(store: self)
+    }
+
+    public func lookup(_ digest: ContentDigest) throws -> StoreEntry? {
+        let (client, location) = (client, root)
+        guard let head = try Blocking.wait({ try await client.head(bucket: location.bucket, key: location.key(digest.objectPath)) }) else {
+            return nil
+        }
+        return StoreEntry(path: digest.objectPath, digest: digest, storedSize: head.size)
+    }
+
+    public func openObject(_ digest: ContentDigest) throws -> any ObjectReading {
+        guard let entry = try lookup(digest) else { throw StoreError(.unknownObject, path: digest.hex) }
+        return S3ObjectReader(client: client, bucket: root.bucket, key: root.key(digest.objectPath), size: entry.storedSize)
+    }
+
+    public func listEntries() throws -> [StoreEntry] {
+        let (client, location) = (client, root)
+        let keys = try Blocking.wait { try await client.list(bucket: location.bucket, prefix: location.prefix.isEmpty ? "" : location.prefix + "/") }
+        var entries: [StoreEntry] = []
+        for object in keys {
+            let path = relative(object.key)
+            if path == LocalObjectStore.markerName || path == "README.md" || path.hasPrefix("locks/") { continue }
+            var digest: ContentDigest?
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == "sha256", parts[2].hasSuffix(".gz"),
+                let d = ContentDigest(hex: String(parts[2].dropLast(3))), d.hex.hasPrefix(parts[1]), d.hex + ".gz" == parts[2]
+            {
+                digest = d
+            }
+            entries.append(StoreEntry(path: path, digest: digest, storedSize: object.size))
+        }
+        return entries.sorted { $0.path < $1.path }
+    }
+}
+
+/// Reads an S3 object's `.gz` bytes in order with ranged GETs, so memory stays at one chunk
+/// whatever the object's size.
+final class S3ObjectReader: ObjectReading {
+    private let client: S3Client
+    private let bucket: String
+    private let key: String
+    private let size: Int64
+    private let chunk: Int64 = 8 << 20
+    private var offset: Int64 = 0
+    private var buffer: [UInt8] = []
+    private var position = 0
+
+    init(client: S3Client, bucket: String, key: String, size: Int64) {
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.size = size
+    }
+
+    func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        if position == buffer.count {
+            guard offset < size else { return 0 }
+            let range = offset...min(size, offset + chunk) - 1
+            let (client, bucket, key) = (client, bucket, key)
+            buffer = try Blocking.wait { try await client.get(bucket: bucket, key: key, range: range) }
+            position = 0
+            // A shorter answer than asked means the object changed under us: the caller's
+            // gzip and digest checks will say so; never loop on an empty answer.
+            if buffer.isEmpty { offset = size; return 0 }
+            offset += Int64(buffer.count)
+        }
+        let n = min(target.count, buffer.count - position)
+        buffer.withUnsafeBytes { source in
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<position + n]))
+        }
+        position += n
+        return n
+    }
+}

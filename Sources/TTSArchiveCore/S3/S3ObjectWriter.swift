@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes one object into an ``S3ObjectStore``.
+///
+/// Bytes are hashed and deflated (the shared ``ObjectEncoder``) into a local spool file, so
+/// the object's name, size, MD5 and stored SHA-256 are all known before the first byte is
+/// uploaded. ``commit()`` then:
+/// 1. HEADs the key: an object already there is the same content (its name is its hash), so
+///    nothing is uploaded;
+/// 2. uploads with `If-None-Match: *` (one PUT, or a multipart upload for large objects), each
+///    request carrying its payload's SHA-256 in the signature and its MD5 in `Content-MD5`, so
+///    the store refuses bytes damaged on the way;
+/// 3. checks the store's ETag against the MD5 we computed (for multipart, the MD5 of the parts'
+///    MD5s) and HEADs the object again: only then is the object returned, and only then can a
+///    journal or manifest name it.
+final class S3ObjectWriter: ObjectWriting {
+    private let store: S3ObjectStore
+    private let spoolPath: String
+    private var spool: POSIXFile?
+    private var encoder: ObjectEncoder!
+    private var md5 = Insecure.MD5()
+    private var done = false
+    var bytesWritten: Int64 { encoder.contentBytes }
+
+    init(store: S3ObjectStore) throws {
+        self.store = store
+        try POSIXFile.makeDirectory(store.spoolDirectory)
+        spoolPath = store.spoolDirectory + "/ttsarchive-s3.\(getpid()).\(UInt64.random(in: 0...UInt64.max)).spool"
+        spool = try POSIXFile.createScratch(spoolPath)
+        // The spool is private to this writer: unlinked now, it vanishes even if we are killed.
+        unlink(spoolPath)
+        encoder = ObjectEncoder { [unowned self] bytes in
+            guard let spool = self.spool else { throw StoreError(.io, path: self.spoolPath, detail: "write after abandon") }
+            self.md5.update(bufferPointer: bytes)
+            try spool.write(bytes)
+        }
+    }
+
+    deinit { abandon() }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !done else { throw StoreError(.io, path: spoolPath, detail: "write after commit") }
+        try encoder.write(bytes)
+    }
+
+    func commit() throws -> StoredObject {
+        guard !done, let spool else { throw StoreError(.io, path: spoolPath, detail: "commit after abandon") }
+        done = true
+        defer { self.spool = nil }
+        let (digest, storedSHA256) = try encoder.finish()
+        let storedSize = encoder.storedBytes
+        let size = encoder.contentBytes
+        let key = store.root.key(digest.objectPath)
+        let (client, bucket, partSize) = (store.client, store.root.bucket, store.partSize)
+        let wholeMD5 = SigningCrypto.hex(md5.finalize())
+        let reader = SpoolReader(file: spool)
+
+        // (is new, the stored file's size and SHA-256: ours, or those of the object already there)
+        let result: (Bool, Int64, String) = try Blocking.wait {
+            if let existing = try await client.head(bucket: bucket, key: key) {
+                return try Self.existing(existing, ours: storedSHA256, key: key)
+            }
+            let metadata = ["content-sha256": digest.hex, "stored-sha256": storedSHA256]
+            let expectedETag: String
+            let outcome: S3PutOutcome
+            if storedSize <= Int64(partSize) {
+                let body = try reader.read(count: Int(storedSize))
+                outcome = try await client.put(
+                    bucket: bucket, key: key, body: body, contentType: "application/gzip", metadata: metadata, ifAbsent: true)
+                expectedETag = wholeMD5
+            } else {
+                let uploadID = try await client.createMultipartUpload(bucket: bucket, key: key, contentType: "application/gzip", metadata: metadata)
+                var etags: [String] = []
+                var partMD5s: [UInt8] = []
+                do {
+                    var remaining = storedSize
+                    while remaining > 0 {
+                        let body = try reader.read(count: Int(min(remaining, Int64(partSize))))
+                        remaining -= Int64(body.count)
+                        partMD5s += Array(Insecure.MD5.hash(data: body))
+                        etags.append(try await client.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, body: body))
+                    }
+                    outcome = try await client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: etags, ifAbsent: true)
+                } catch {
+                    await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+                    throw error
+                }
+                if outcome == .alreadyExists { await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID) }
+                expectedETag = SigningCrypto.hex(Insecure.MD5.hash(data: partMD5s)) + "-\(etags.count)"
+            }
+            guard let stored = try await client.head(bucket: bucket, key: key) else {
+                throw S3Error(.verification, operation: "PUT s3://\(bucket)/\(key)", status: 200, detail: "the object is not there after its upload")
+            }
+            if case .created(let etag) = outcome {
+                guard etag.lowercased() == expectedETag, stored.etag.lowercased() == expectedETag, stored.size == storedSize else {
+                    throw S3Error(
+                        .verification, operation: "PUT s3://\(bucket)/\(key)", status: 200,
+                        detail: "stored ETag \(stored.etag), size \(stored.size); sent MD5 \(expectedETag), size \(storedSize)")
+                }
+                return (true, storedSize, storedSHA256)
+            }
+            // Another writer (a parallel shard) stored it first: the same content by its name.
+            return try Self.existing(stored, ours: storedSHA256, key: key)
+        }
+        return StoredObject(digest: digest, size: size, storedSize: result.1, storedSHA256: result.2, isNew: result.0)
+    }
+
+    /// De-duplicated: reports the object that is there (its bytes may come from another zlib
+    /// build, as its `stored-sha256` metadata says), not the spool that is discarded. An object
+    /// copied in by another tool without our metadata is reported with our digest of the same
+    /// content; `verify` re-hashes it either way.
+    private static func existing(_ head: S3ObjectHead, ours: String, key: String) throws -> (Bool, Int64, String) {
+        let recorded = head.metadata["stored-sha256"] ?? ours
+        guard recorded.count == 64, recorded.allSatisfy(\.isHexDigit) else {
+            throw S3Error(.verification, operation: "HEAD \(key)", status: 200, detail: "unreadable stored-sha256 metadata")
+        }
+        return (false, head.size, recorded.lowercased())
+    }
+
+    func abandon() {
+        guard !done else { return }
+        done = true
+        spool = nil
+    }
+}
+
+/// Reads a spool file from its start, in order, in pieces of a part's size.
+private final class SpoolReader: @unchecked Sendable {
+    private let file: POSIXFile
+    private var offset: Int64 = 0
+
+    init(file: POSIXFile) { self.file = file }
+
+    func read(count: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        try out.withUnsafeMutableBytes { buffer in
+            while filled < count {
+                let n = try file.read(at: offset + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                guard n > 0 else { throw StoreError(.io, path: "spool", detail: "spool file shorter than written") }
+                filled += n
+            }
+        }
+        offset += Int64(count)
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import Crypto
+import TTSNative
+
+/// Turns an object's content into its stored form, the same way for every backend: hashes the
+/// content (its name), picks the compression profile from its first bytes, deflates it into
+/// one gzip member, and hashes and counts the compressed bytes as they are emitted.
+///
+/// Shared by the local and S3 writers so that the same content always yields the same
+/// object bytes wherever it is stored. Not thread-safe: one owner feeds it in order.
+final class ObjectEncoder {
+    private var contentHash = SHA256()
+    private var storedHash = SHA256()
+    private var deflater: GzipDeflater?
+    private var pending: [UInt8] = []
+    private let emitCompressed: (UnsafeRawBufferPointer) throws -> Void
+    private(set) var contentBytes: Int64 = 0
+    private(set) var storedBytes: Int64 = 0
+
+    /// `emit` receives the compressed bytes in order (write them to a temp file or spool).
+    init(emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        emitCompressed = emit
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        contentHash.update(bufferPointer: bytes)
+        contentBytes += Int64(bytes.count)
+        if let deflater {
+            try deflater.update(bytes, sink: emit)
+            return
+        }
+        // Hold the first bytes until there are enough to choose the compression profile.
+        pending.append(contentsOf: bytes)
+        if pending.count >= CompressionChoice.sniffLength { try startDeflating() }
+    }
+
+    private func startDeflating() throws {
+        let deflater = try GzipDeflater(profile: CompressionChoice.profile(forPrefix: pending.prefix(CompressionChoice.sniffLength)))
+        self.deflater = deflater
+        let held = pending
+        pending = []
+        try held.withUnsafeBytes { try deflater.update($0, sink: emit) }
+    }
+
+    private func emit(_ compressed: UnsafeRawBufferPointer) throws {
+        storedHash.update(bufferPointer: compressed)
+        storedBytes += Int64(compressed.count)
+        try emitCompressed(compressed)
+    }
+
+    /// Flushes the gzip trailer; returns the content's digest and the stored bytes' SHA-256.
+    func finish() throws -> (digest: ContentDigest, storedSHA256: String) {
+        if deflater == nil { try startDeflating() }
+        try deflater!.finish(sink: emit)
+        return (ContentDigest(contentHash.finalize()), storedHash.finalize().hexString)
+    }
+}

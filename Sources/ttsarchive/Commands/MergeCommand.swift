@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import TTSArchiveCore
+
+/// `ttsarchive merge --run-group ID`: writes a sharded night's manifest into the chain.
+struct MergeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the shard manifests of a sharded night into one manifest of the hash chain.",
+        discussion: """
+            The last shard of a night to finish does this itself when every shard completed. Run it by hand \
+            when a shard ended incomplete and the night must be recorded anyway. Exit 0 when merged and \
+            complete without failures; 1 when shards are missing, incomplete, or had failures.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .customLong("run-group"), help: "The night's run group (the --run-group its shards ran with).")
+    var runGroup: String
+
+    @Option(help: "How many shards the night has (checked against the shard manifests).")
+    var shards: Int?
+
+    @Option(name: .customLong("wait-lock"), help: ArgumentHelp("Wait this long for a merge in progress elsewhere.", valueName: "duration"))
+    var waitLock = "10m"
+
+    func validate() throws {
+        guard SafePathComponent.isPlain(runGroup) else { throw ValidationError("--run-group '\(runGroup)' may hold only letters, digits, '.', '_' and '-'") }
+        if let shards, !(1...4096).contains(shards) { throw ValidationError("--shards must be 1…4096") }
+        if DurationText.seconds(waitLock) == nil { throw ValidationError("--wait-lock '\(waitLock)' is not a duration") }
+    }
+
+    func run() async throws {
+        try await mappingErrors {
+            let (opened, engine) = try await store.open(create: false, engine: nil)
+            defer { engine?.shutdown() }
+            let lock = try await opened.lock(
+                scope: "merge", archive: store.archive, command: "merge --run-group \(runGroup)",
+                wait: DurationText.seconds(waitLock) ?? 600, breakLock: false)
+            let result: NightMerge.Outcome
+            do {
+                result = try await NightMerge(manifests: try opened.manifestDirectory()).merge(group: runGroup, expectedCount: shards)
+            } catch {
+                await lock.release()
+                throw error
+            }
+            await lock.release()
+            print(Self.describe(result, group: runGroup))
+            switch result {
+            case .merged(let manifest, let head):
+                print("head \(head.sha256)")
+                if !manifest.complete || !manifest.failures.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
+            case .waiting:
+                throw ExitCode(ExitStatus.partialFailure)
+            case .alreadyMerged:
+                break
+            }
+        }
+    }
+
+    /// One line about a merge's outcome.
+    static func describe(_ result: NightMerge.Outcome, group: String) -> String {
+        switch result {
+        case .merged(let manifest, let head):
+            let state = manifest.complete ? "complete" : "INCOMPLETE"
+            return "merged run group \(group): \(manifest.shards?.count ?? 0) shards, \(manifest.jobs.count) jobs, "
+                + "\(manifest.failures.count) failures (\(state)) into \(head.file)"
+        case .waiting(let missing):
+            return "run group \(group): not merged yet, waiting for shard(s) \(missing.joined(separator: ", "))"
+        case .alreadyMerged(let runID):
+            return "run group \(group) was already merged as run \(runID)"
+        }
+    }
+}
