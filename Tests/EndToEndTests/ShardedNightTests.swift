@@ -78,6 +78,27 @@ struct ShardedNightTests {
         #expect(verify.status == 0, "\(verify.stdout)\n\(verify.stderr)")
         #expect(verify.stdout.contains("all good"))
 
+        // restore and export read the S3 archive and its S3 manifests like local ones.
+        let auditor = SeaweedFS.environment.merging(["XDG_STATE_HOME": hosts[2].sub("a")]) { a, _ in a }
+        let out = hosts[2].sub("restored")
+        let restore = try await ToolProcess.run(["restore", "--run", night.runID, "--out", out] + s3, environment: auditor)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        let first = try #require(night.jobs.first { !$0.artifacts.isEmpty })
+        let restoredFiles = FileManager.default.enumerator(atPath: out)?.allObjects.compactMap { $0 as? String } ?? []
+        #expect(restoredFiles.contains { $0.contains(first.jobID) })
+        #expect(restore.stdout.contains("restored \(artifacts.count) of \(artifacts.count) files"))
+        let bag = hosts[2].sub("bag")
+        let export = try await ToolProcess.run(["export", "--run", night.runID, "--bagit", bag] + s3, environment: auditor)
+        #expect(export.status == 0, "\(export.stderr)")
+        let validated = try await ToolProcess.run(["-c", "python3 -m bagit --validate '\(bag)'"], executable: "/bin/sh")
+        #expect(validated.status == 0, "\(validated.stderr)")
+
+        // A wrong secret: one line, exit 3, no secret in it.
+        let refused = try await ToolProcess.run(["verify"] + s3, environment: auditor.merging(["AWS_SECRET_ACCESS_KEY": "wrong-secret-0001"]) { _, b in b })
+        #expect(refused.status == 3)
+        #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("refused the credentials"))
+        #expect(!refused.stderr.contains("wrong-secret-0001") && !refused.stderr.contains(SeaweedFS.secretKey))
+
         // Running a shard again after the merge changes nothing in the chain.
         let again = try await ToolProcess.run(
             ["merge", "--run-group", "night-1"] + s3, environment: SeaweedFS.environment.merging(["XDG_STATE_HOME": hosts[1].path]) { a, _ in a })

@@ -35,6 +35,13 @@ public struct OpenedArchive: Sendable {
     public let stateDirectory: String
     let s3Root: S3Location?
     let s3Client: S3Client?
+    /// True when `manifestsPath` is a temporary copy made for this command alone.
+    let temporaryManifests: Bool
+
+    /// Removes a temporary working copy of `s3://` manifests (audits make a fresh one each time).
+    public func discardTemporaryCopy() {
+        if temporaryManifests { try? FileManager.default.removeItem(atPath: manifestsPath) }
+    }
 
     /// The manifests folder for writing (created if missing).
     public func manifestDirectory() throws -> ManifestDirectory {
@@ -96,7 +103,8 @@ public struct OpenedArchive: Sendable {
             try await ManifestDirectory(path: manifestsPath, publisher: publisher).pull()
         }
         return OpenedArchive(
-            objects: objects, manifestsPath: manifestsPath, manifestPublisher: publisher, stateDirectory: state, s3Root: archiveS3, s3Client: client)
+            objects: objects, manifestsPath: manifestsPath, manifestPublisher: publisher, stateDirectory: state, s3Root: archiveS3,
+            s3Client: client, temporaryManifests: freshManifests && publisher != nil)
     }
 
     static func location(_ text: String, flag: String) throws -> S3Location? {

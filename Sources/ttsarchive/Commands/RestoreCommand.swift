@@ -33,7 +33,10 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
-            defer { engine?.shutdown() }
+            defer {
+                opened.discardTemporaryCopy()
+                engine?.shutdown()
+            }
             let objects = opened.objects
             let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
             warnUnlessChained(payload, manifestsPath: opened.manifestsPath)

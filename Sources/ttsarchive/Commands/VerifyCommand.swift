@@ -41,7 +41,10 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
-            defer { engine?.shutdown() }
+            defer {
+                opened.discardTemporaryCopy()
+                engine?.shutdown()
+            }
             let objects = opened.objects
             let manifestsPath = try manifestsFolder(opened.manifestsPath)
             let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
