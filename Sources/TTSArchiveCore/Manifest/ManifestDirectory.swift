@@ -26,6 +26,11 @@ public struct ManifestDirectory: Sendable {
         }
     }
 
+    /// Where a file of this folder is, for people: under the published location when there is one.
+    public func display(_ name: String) -> String {
+        (publisher?.location ?? path) + "/" + name
+    }
+
     /// The current head, if any manifest was written.
     public func head() throws -> ManifestHead? {
         guard let data = FileManager.default.contents(atPath: path + "/HEAD.json") else { return nil }

@@ -201,7 +201,7 @@ public struct NightlyRun: Sendable {
         }
         try pending.save(stateDir)
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
-        var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.path + "/" + head.file)
+        var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.display(head.file))
         outcome.oldestLinkAgeAtDownload = tracker.oldestAgeAtStart
         if let stopError { throw RunStopped(underlying: stopError, outcome: outcome) }
         return outcome

@@ -11,6 +11,8 @@ public struct S3ManifestMirror: ManifestPublisher {
     public let root: S3Location
     public let client: S3Client
 
+    public var location: String { root.description }
+
     public init(root: S3Location, client: S3Client) {
         self.root = root
         self.client = client
