@@ -19,22 +19,9 @@ export AWS_ACCESS_KEY_ID=BENCHACCESSKEY000001 AWS_SECRET_ACCESS_KEY=bench-secret
 pids=""
 trap 'kill $pids 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-cat > "$work/s3.json" <<JSON
-{"identities":[{"name":"bench","credentials":[{"accessKey":"$AWS_ACCESS_KEY_ID","secretKey":"$AWS_SECRET_ACCESS_KEY"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
-JSON
-base=$((20000 + RANDOM % 20000))
-mkdir -p "$work/data"
-"$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$work/data" -master.port=$base -volume.port=$((base + 1)) \
-  -filer.port=$((base + 2)) -s3 -s3.port=$((base + 3)) -s3.config="$work/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
-  -master.telemetry=false -volume.max=50 -master.volumeSizeLimitMB=1024 > "$work/weed.log" 2>&1 &
-pids="$pids $!"
-s3="http://127.0.0.1:$((base + 3))"
-for _ in $(seq 300); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
-    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$s3/ttsarchive-bench" || true)
-  { [ "$code" = 200 ] || [ "$code" = 409 ]; } && break
-  sleep 0.3
-done
+source "$(dirname "$0")/seaweedfs.sh"
+start_seaweedfs "$weed" "$work" ttsarchive-bench
+pids="$pids $weed_pid"
 "$bin/ttsarchive-sim" --port 0 --port-file "$work/port" --seed 42 --jobs "$jobs" --audio-min-bytes 500000 --audio-max-bytes 5000000 \
   --window-start "$since" --window-end "$until" > "$work/sim.log" 2>&1 &
 pids="$pids $!"

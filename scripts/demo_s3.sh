@@ -15,24 +15,8 @@ trap 'kill $sim_pid $weed_pid 2>/dev/null || true; wait 2>/dev/null || true; rm 
 
 # Test credentials for the demo's own SeaweedFS; never real ones.
 export AWS_ACCESS_KEY_ID=DEMOACCESSKEY0000001 AWS_SECRET_ACCESS_KEY=demo-secret-key-not-a-real-secret-01
-cat > "$work/s3.json" <<JSON
-{"identities":[{"name":"demo","credentials":[{"accessKey":"$AWS_ACCESS_KEY_ID","secretKey":"$AWS_SECRET_ACCESS_KEY"}],"actions":["Admin","Read","Write","List","Tagging"]}]}
-JSON
-base=$((20000 + RANDOM % 20000))
-mkdir -p "$work/data"
-"$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$work/data" -master.port=$base -volume.port=$((base + 1)) \
-  -filer.port=$((base + 2)) -s3 -s3.port=$((base + 3)) -s3.config="$work/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
-  -master.telemetry=false -volume.max=20 -master.volumeSizeLimitMB=256 > "$work/weed.log" 2>&1 &
-weed_pid=$!
-s3="http://127.0.0.1:$((base + 3))"
-# curl signs the bucket creation itself (SigV4); ttsarchive creates no buckets.
-for _ in $(seq 300); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
-    --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$s3/ttsarchive-demo" || true)
-  [ "$code" = 200 ] || [ "$code" = 409 ] && break
-  sleep 0.3
-done
-[ "$code" = 200 ] || [ "$code" = 409 ] || { echo "demo-s3: SeaweedFS did not come up:"; tail -5 "$work/weed.log"; exit 1; }
+source "$(dirname "$0")/seaweedfs.sh"
+start_seaweedfs "$weed" "$work" ttsarchive-demo
 echo "demo-s3: SeaweedFS S3 gateway on $s3, bucket ttsarchive-demo"
 
 seed=$(date +%s)

@@ -161,6 +161,31 @@ struct ObjectStoreTests {
         }
     }
 
+    @Test("many processes creating one new store at once all succeed (sharded first nights)")
+    func concurrentCreationOfANewStore() async throws {
+        let dir = TestDirectory("cc")
+        let root = dir.sub("a")
+        let opened = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await Blocking.run { try LocalObjectStore(root: root, create: true) }.root == root }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(opened == 8)
+        let seaweed = try await SeaweedFS.shared()
+        let engine = HTTPEngine(maxTotal: 16, maxPerHost: 16)
+        defer { engine.shutdown() }
+        let client = try seaweed.client(engine: engine)
+        let location = seaweed.freshLocation("cc")
+        let s3Opened = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await S3ObjectStore.open(location, client: client, create: true).root == location }
+            }
+            return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(s3Opened == 8)
+    }
+
     @Test func sweepRemovesDeadWritersTempFilesOnly() throws {
         let dir = TestDirectory("sw")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)

@@ -49,9 +49,7 @@ public final class ArchiveLock: Sendable {
         archive: String, command: String, wait: TimeInterval = 0, breakLock: Bool = false,
         stateDirectory: String? = nil, onWait: (@Sendable (LockStatus) -> Void)? = nil
     ) async throws -> ArchiveLock {
-        let started = Date()
-        var pause: TimeInterval = 0.1
-        var told = false
+        var patience = LockPatience(wait: wait, maxPause: 2, onWait: onWait)
         while true {
             let attempt = try await Blocking.run {
                 try tryAcquire(archive: archive, command: command, breakLock: breakLock, stateDirectory: stateDirectory)
@@ -60,14 +58,7 @@ public final class ArchiveLock: Sendable {
             case .acquired(let lock):
                 return lock
             case .held(let status):
-                let waited = Date().timeIntervalSince(started)
-                guard waited < wait else { throw ArchiveLockError(.held(status, waited: waited)) }
-                if !told {
-                    told = true
-                    onWait?(status)
-                }
-                try await Task.sleep(for: .seconds(min(pause, wait - waited)))
-                pause = min(pause * 2, 2)
+                try await patience.holdOn(status)
             }
         }
     }

@@ -37,9 +37,7 @@ public final class S3Lock: Sendable {
     ) async throws -> S3Lock {
         let key = root.key("locks/\(name).json")
         let display = "s3://\(root.bucket)/\(key)"
-        let started = Date()
-        var pause: TimeInterval = 0.2
-        var told = false
+        var patience = LockPatience(wait: wait, maxPause: 5, onWait: onWait)
         while true {
             let now = Date()
             let holder = LockHolder(host: ArchiveLock.localHost(), pid: getpid(), startedAt: Timestamp.format(now), command: command)
@@ -62,14 +60,7 @@ public final class S3Lock: Sendable {
                 }
                 continue
             }
-            let waited = Date().timeIntervalSince(started)
-            guard waited < wait else { throw ArchiveLockError(.held(status, waited: waited)) }
-            if !told {
-                told = true
-                onWait?(status)
-            }
-            try await Task.sleep(for: .seconds(min(pause, wait - waited)))
-            pause = min(pause * 2, 5)
+            try await patience.holdOn(status)
         }
     }
 

@@ -64,8 +64,11 @@ public struct OpenedArchive: Sendable {
             let name = scope.map { $0.replacingOccurrences(of: "/", with: "-") } ?? "run"
             return .s3(try await S3Lock.acquire(name, in: s3Root, client: s3Client, command: command, wait: wait, breakLock: breakLock, onWait: onWait))
         }
+        // A shard's or the merge's lock lives in the archive itself (`locks/`, which the store
+        // ignores), not in a state folder: shards sharing a disk may each have their own --state.
+        let folder = scope.map { archive + "/locks/" + $0.replacingOccurrences(of: "/", with: "-") }
         return .local(try await ArchiveLock.acquire(
-            archive: archive, command: command, wait: wait, breakLock: breakLock, stateDirectory: stateDirectory(for: scope), onWait: onWait))
+            archive: archive, command: command, wait: wait, breakLock: breakLock, stateDirectory: folder, onWait: onWait))
     }
 
     /// Opens the archive. `create` makes a missing store (runs, `put`); `freshManifests` reads
