@@ -106,6 +106,31 @@ struct ShardedNightTests {
         #expect(try await json(ManifestHead.self, "HEAD.json").0 == head)
     }
 
+    @Test func twoShardsShareOneLocalArchive() async throws {
+        let sim = try await SimHarness.start(jobs: 40, seed: 29)
+        defer { Task { await sim.stop() } }
+        let dir = ScratchDirectory("local-shards")
+        let results = try await withThrowingTaskGroup(of: ToolProcess.Result.self) { group in
+            for k in 0..<2 {
+                // Each with its own --state, as two hosts sharing one disk would be.
+                let args = sim.runArguments(dir, extra: ["--shard", "\(k)/2", "--run-group", "g1", "--state", dir.sub("state\(k)")])
+                group.addTask { try await ToolProcess.run(args, environment: sim.environment) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        let night = try RunFiles(dir: dir).manifest()
+        #expect(night.shards?.count == 2 && night.complete)
+        let engine = HTTPEngine(maxTotal: 4, maxPerHost: 4)
+        defer { engine.shutdown() }
+        let expected = try await sim.allJobs(engine: engine).filter { $0.jobState == .succeeded && !$0.links.isEmpty }.map(\.jobID)
+        #expect(night.jobs.map(\.jobID) == expected.sorted())
+        let verify = try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        // The store sees the lock folder as its own, not as a stray.
+        #expect(!verify.stdout.contains("stray"))
+    }
+
     @Test func aSecondRunOfTheSameShardIsLockedOut() async throws {
         let seaweed = try await SeaweedFS.shared()
         let engine = HTTPEngine(maxTotal: 4, maxPerHost: 4)
