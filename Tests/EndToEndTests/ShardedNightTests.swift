@@ -93,6 +93,12 @@ struct ShardedNightTests {
         let validated = try await ToolProcess.run(["-c", "python3 -m bagit --validate '\(bag)'"], executable: "/bin/sh")
         #expect(validated.status == 0, "\(validated.stderr)")
 
+        // cat streams an object out of the bucket, verified against its name.
+        let sample = try #require(artifacts.max { $0.size < $1.size })
+        let catArgs = (["cat", sample.sha256] + s3).map { "'\($0)'" }.joined(separator: " ")
+        let cat = try await ToolProcess.run(["-c", "'\(ToolProcess.ttsarchive)' \(catArgs) | sha256sum"], executable: "/bin/sh", environment: auditor)
+        #expect(cat.stdout.hasPrefix(sample.sha256), "\(cat.stderr)")
+
         // A wrong secret: one line, exit 3, no secret in it.
         let refused = try await ToolProcess.run(["verify"] + s3, environment: auditor.merging(["AWS_SECRET_ACCESS_KEY": "wrong-secret-0001"]) { _, b in b })
         #expect(refused.status == 3)
