@@ -2,9 +2,9 @@
 import PackageDescription
 
 // libFuzzer targets for ttsarchive's parsers, kept out of the main package so `make test` never
-// builds them. `make fuzz` builds them with `-sanitize=fuzzer,address` (libFuzzer supplies
-// `main`, which is why every target is a library-style executable without `@main`) and runs
-// each for FUZZ_SECONDS. They reach the parsers through the main package's public API only.
+// builds them. `make fuzz` builds them with `-sanitize=fuzzer,address` and runs each for
+// FUZZ_SECONDS; each target's `@main` starts libFuzzer's driver (see CLibFuzzer/libfuzzer.h for
+// why not libFuzzer's own main). They reach the parsers through the main package's public API.
 var strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -12,13 +12,13 @@ if Context.environment["TTSARCHIVE_WERROR"] == "1" {
     strict.append(.treatAllWarnings(as: .error))
 }
 
-/// One fuzz target: an executable whose only entry point is `LLVMFuzzerTestOneInput`.
+/// One fuzz target: an executable whose `@main` runs libFuzzer on its `LLVMFuzzerTestOneInput`.
 @MainActor
 func fuzzTarget(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
         dependencies: ["FuzzSupport", .product(name: "TTSArchiveCore", package: "ttsarchive")] + extra,
-        swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])])
+        swiftSettings: strict)
 }
 
 let package = Package(
@@ -29,10 +29,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // What every target shares: the input, the chunking plan, the streaming oracle.
+        // libFuzzer's driver entry, declared for Swift; the fuzzer runtime defines it.
+        .systemLibrary(name: "CLibFuzzer"),
+        // What every target shares: the driver, the input, the chunking plan, the streaming oracle.
         .target(
             name: "FuzzSupport",
-            dependencies: [.product(name: "TTSArchiveCore", package: "ttsarchive")],
+            dependencies: ["CLibFuzzer", .product(name: "TTSArchiveCore", package: "ttsarchive")],
             swiftSettings: strict),
         fuzzTarget("FuzzPageDecoder"),
         fuzzTarget("FuzzSRT"),

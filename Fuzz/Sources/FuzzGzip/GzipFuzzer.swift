@@ -3,6 +3,12 @@ import FuzzSupport
 import TTSArchiveCore
 import TTSNative
 
+/// Starts libFuzzer on ``fuzz(_:_:)``.
+@main
+enum GzipFuzzer {
+    static func main() { LibFuzzer.main(fuzz) }
+}
+
 /// libFuzzer entry: one `.gz` file through the gzip reader of `verify` and `cat`: TTSNative's
 /// `GzipInflater` directly (whole, and cut into chunks with a tiny output buffer), then
 /// `ObjectStore.readObject` over short reads.
@@ -10,7 +16,7 @@ import TTSNative
 /// The properties: chunking never changes what is inflated or whether it fails, and
 /// `readObject` accepts exactly the members that inflate cleanly, returning their bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzInput.run(data, size) { gz in
         let whole = inflate(gz, chunked: false)
         let chunked = inflate(gz, chunked: true)

@@ -1,13 +1,19 @@
 import FuzzSupport
 import TTSArchiveCore
 
+/// Starts libFuzzer on ``fuzz(_:_:)``.
+@main
+enum PageDecoderFuzzer {
+    static func main() { LibFuzzer.main(fuzz) }
+}
+
 /// libFuzzer entry: one ShowTtsJob response body through `TtsJobPageDecoder`, the code that
 /// reads every listing page the cloud (or something pretending to be it) sends.
 ///
 /// Beyond not crashing, a decoded page must account for every record it was given: each one is
 /// either a job or a named bad record, never silently dropped.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     FuzzInput.run(data, size) { bytes in
         guard let page = try? TtsJobPageDecoder.decode(bytes, offset: 100) else { return }
         for job in page.jobs {

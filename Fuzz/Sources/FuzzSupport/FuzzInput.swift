@@ -1,9 +1,9 @@
 /// The bytes libFuzzer hands a target for one run, and how a target states what must hold.
 public enum FuzzInput {
-    /// Copies libFuzzer's buffer (which may be a null-free empty region) into an array, runs
-    /// `body` on it and returns 0, the only value `LLVMFuzzerTestOneInput` may return.
-    public static func run(_ data: UnsafePointer<UInt8>, _ size: Int, _ body: ([UInt8]) -> Void) -> Int32 {
-        body(Array(UnsafeBufferPointer(start: data, count: size)))
+    /// Copies libFuzzer's buffer (null when empty) into an array, runs `body` on it and
+    /// returns 0, the only value `LLVMFuzzerTestOneInput` may return.
+    public static func run(_ data: UnsafePointer<UInt8>?, _ size: Int, _ body: ([UInt8]) -> Void) -> Int32 {
+        body(size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : [])
         return 0
     }
 }
