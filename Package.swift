@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .executable(name: "ttsarchive", targets: ["ttsarchive"]),
         .executable(name: "ttsarchive-sim", targets: ["ttsarchive-sim"]),
+        // For the fuzz package in Fuzz/, which reaches the parsers through their public API.
+        .library(name: "TTSArchiveCore", targets: ["TTSArchiveCore", "TTSNative"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

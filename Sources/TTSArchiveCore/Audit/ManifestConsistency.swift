@@ -25,9 +25,20 @@ public enum ManifestConsistency {
         if manifest.counts.artifactsStored != artifacts.count {
             issues.append("counts.artifacts_stored is \(manifest.counts.artifactsStored) but the jobs list \(artifacts.count) artifacts")
         }
-        let bytes = artifacts.reduce(Int64(0)) { $0 + $1.size }
-        if manifest.counts.bytes != bytes {
-            issues.append("counts.bytes is \(manifest.counts.bytes) but the artifacts' sizes sum to \(bytes)")
+        // The sizes come from the file: a damaged or hostile one can make them sum past Int64,
+        // which must be reported, not trap (Tests/Fixtures/fuzz/manifest-size-overflow.json).
+        var bytes: Int64? = 0
+        for artifact in artifacts {
+            guard let sum = bytes else { break }
+            let (next, overflow) = sum.addingReportingOverflow(artifact.size)
+            bytes = overflow ? nil : next
+        }
+        if let bytes {
+            if manifest.counts.bytes != bytes {
+                issues.append("counts.bytes is \(manifest.counts.bytes) but the artifacts' sizes sum to \(bytes)")
+            }
+        } else {
+            issues.append("the artifacts' sizes sum past \(Int64.max) bytes: some size is wrong")
         }
         return issues
     }
