@@ -36,10 +36,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (mallopt), which Swift's Glibc module does not export.
+        .systemLibrary(name: "CMalloc"),
         // The only Swift target that imports the C modules: typed wrappers for curl and zlib.
         .target(
             name: "TTSNative",
-            dependencies: ["CCurl", "CZlib"],
+            dependencies: ["CCurl", "CZlib", "CMalloc"],
             swiftSettings: strict),
         // Everything the tool does, independent of the command line.
         .target(

@@ -96,7 +96,13 @@ while :; do
       echo "soak: LOSS: $again stored objects downloaded again (e.g. $keys)"; refetches=$((refetches + again)); losses=$((losses + 1))
     fi
     # A SIGKILL can land just as the run ends on its own: then it finished, uninterrupted.
-    [ "$killed" = 1 ] && [ "$status" = 137 ] && continue
+    # It can also land after the run closed its window (manifest, HEAD and last-complete.json
+    # written) but before it exited: the window is done too, and another start would open the
+    # next window instead (an empty manifest, wrongly counted as a loss).
+    if [ "$killed" = 1 ] && [ "$status" = 137 ]; then
+      [ -e "$dir/archive/state/last-complete.json" ] || continue
+      status=0
+    fi
     break
   done
   cycles=$((cycles + 1))

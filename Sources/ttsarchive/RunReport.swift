@@ -49,7 +49,7 @@ enum RunReport {
             if let head = outcome.head { summary["head_sha256"] = head.sha256 }
             if outcome.head == nil && outcome.manifestPath == nil {
                 summary["dry_run"] = true
-                summary["artifacts_to_fetch"] = m.jobs.reduce(0) { $0 + $1.artifacts.count }
+                summary["artifacts_to_fetch"] = outcome.artifactsToFetch
             }
             if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 Swift.print(String(decoding: data, as: UTF8.self))
@@ -57,8 +57,7 @@ enum RunReport {
             return
         }
         if outcome.head == nil && outcome.manifestPath == nil {
-            let artifacts = m.jobs.reduce(0) { $0 + $1.artifacts.count }
-            Swift.print("dry run \(m.window.createSince) … \(m.window.createUntil): \(c.jobsListed) jobs listed, \(m.jobs.count) SUCCEED with \(artifacts) artifacts to fetch; nothing downloaded or written")
+            Swift.print("dry run \(m.window.createSince) … \(m.window.createUntil): \(c.jobsListed) jobs listed, \(outcome.jobCount) SUCCEED with \(outcome.artifactsToFetch) artifacts to fetch; nothing downloaded or written")
             return
         }
         let states = c.jobsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

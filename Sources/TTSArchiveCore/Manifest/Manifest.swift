@@ -59,6 +59,13 @@ public struct ManifestJob: Sendable, Codable, Hashable {
         artifacts = []
     }
 
+    /// A job known by its id only (no metadata, no artifacts).
+    init(jobID: String) {
+        self.jobID = jobID
+        audioFormat = ""
+        artifacts = []
+    }
+
     enum CodingKeys: String, CodingKey {
         case artifacts
         case jobID = "job_id", assetID = "asset_id", createTime = "create_time", jobType = "job_type"
@@ -211,8 +218,6 @@ public struct Manifest: Sendable, Codable, Hashable {
 
     /// The manifest's bytes: sorted keys, no escaped slashes, a final newline.
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0a]
+        Array(try Manifest.makeEncoder().encode(self)) + [0x0a]
     }
 }

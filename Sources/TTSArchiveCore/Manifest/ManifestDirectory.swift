@@ -41,6 +41,33 @@ public struct ManifestDirectory: Sendable {
         }
     }
 
+    /// What a new manifest links back to: HEAD's manifest, or newer manifests that continue it
+    /// but never became HEAD (a run killed between writing its manifest and moving HEAD).
+    /// Linking to those keeps every written manifest on the chain; run ids sort by time, and a
+    /// file is adopted only when it links to the tip found so far.
+    public func chainTip() throws -> ManifestLink? {
+        let head = try head()
+        var tip = head.map { ManifestLink(runID: $0.runID, sha256: $0.sha256) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let newer = names.filter { $0.hasSuffix(".json") && $0 != "HEAD.json" }.map { String($0.dropLast(5)) }
+            .filter { runID in head.map { runID > $0.runID } ?? true }.sorted()
+        for runID in newer {
+            guard let bytes = FileManager.default.contents(atPath: "\(path)/\(runID).json"),
+                  let back = try? JSONDecoder().decode(BackLink.self, from: bytes),
+                  back.runID == runID, back.previousManifest == tip else { continue }
+            tip = ManifestLink(runID: runID, sha256: SHA256.hash(data: bytes).hexString)
+        }
+        return tip
+    }
+
+    /// The two fields of a manifest that place it on the chain.
+    private struct BackLink: Decodable {
+        var runID: String
+        var previousManifest: ManifestLink?
+
+        enum CodingKeys: String, CodingKey { case runID = "run_id", previousManifest = "previous_manifest" }
+    }
+
     /// Reads a manifest by run id.
     public func manifest(runID: String) throws -> Manifest? {
         guard let data = FileManager.default.contents(atPath: "\(path)/\(runID).json") else { return nil }
@@ -50,30 +77,76 @@ public struct ManifestDirectory: Sendable {
     /// Writes `manifest` (linking it to the current head) and moves HEAD to it. Returns the head.
     @discardableResult
     public func append(_ manifest: Manifest) throws -> ManifestHead {
-        try appendLocally(manifest).head
+        try append(manifest, jobs: manifest.jobs)
     }
 
-    private func appendLocally(_ manifest: Manifest) throws -> (head: ManifestHead, bytes: [UInt8], headBytes: [UInt8]) {
-        let bytes = try manifest.encoded()
+    /// Writes `manifest` with `jobs` as its jobs (the value's own are ignored), streamed to the
+    /// file and hashed on the way, then moves HEAD to it. Blocking. Returns the head.
+    @discardableResult
+    public func append(_ manifest: Manifest, jobs: some ManifestJobSource) throws -> ManifestHead {
         let file = "\(manifest.runID).json"
-        try POSIXFile.writeAtomically(bytes, to: "\(path)/\(file)")
-        let head = ManifestHead(runID: manifest.runID, file: file, sha256: SHA256.hash(data: bytes).hexString)
+        let sha256 = try writeStreamed(manifest, jobs: jobs, to: file)
+        let head = ManifestHead(runID: manifest.runID, file: file, sha256: sha256)
+        try POSIXFile.writeAtomically(try Self.headBytes(head), to: "\(path)/HEAD.json")
+        return head
+    }
+
+    static func headBytes(_ head: ManifestHead) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let headBytes = Array(try encoder.encode(head)) + [0x0a]
-        try POSIXFile.writeAtomically(headBytes, to: "\(path)/HEAD.json")
-        return (head, bytes, headBytes)
+        return Array(try encoder.encode(head)) + [0x0a]
     }
 
-    /// ``append(_:)``, then publishes the manifest and (after it) HEAD, when there is a publisher.
+    /// Streams `manifest` with `jobs` into `name` (atomically, parent folders created); returns
+    /// the SHA-256 of the bytes written. Blocking.
+    private func writeStreamed(_ manifest: Manifest, jobs: some ManifestJobSource, to name: String) throws -> String {
+        let full = "\(path)/\(name)"
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var hash = SHA256()
+        try POSIXFile.writeAtomically(to: full) { write in
+            try manifest.stream(jobs: jobs) { piece in
+                piece.withUnsafeBytes { hash.update(bufferPointer: $0) }
+                try write(piece)
+            }
+        }
+        return hash.finalize().hexString
+    }
+
+    /// ``append(_:jobs:)`` off the cooperative pool, then publishes the manifest and (after it)
+    /// HEAD, when there is a publisher: HEAD never names a manifest the store does not have.
+    @discardableResult
+    public func commit(_ manifest: Manifest, jobs: some ManifestJobSource & Sendable) async throws -> ManifestHead {
+        let head = try await Blocking.run { [self] in try append(manifest, jobs: jobs) }
+        if let publisher {
+            let (bytes, headBytes) = try await Blocking.run { [self] in try (readBack(head.file), Self.headBytes(head)) }
+            try await publisher.publish(head.file, bytes: bytes, replace: false)
+            try await publisher.publish("HEAD.json", bytes: headBytes, replace: true)
+        }
+        return head
+    }
+
+    /// ``commit(_:jobs:)`` with the manifest's own jobs (a merged night's).
     @discardableResult
     public func commit(_ manifest: Manifest) async throws -> ManifestHead {
-        let written = try await Blocking.run { [self] in try appendLocally(manifest) }
+        try await commit(manifest, jobs: manifest.jobs)
+    }
+
+    /// Writes a manifest outside the chain (a shard's, HEAD unmoved), streamed like a run's,
+    /// and publishes it. Returns where it is and its digest.
+    public func writeOutsideChain(_ manifest: Manifest, jobs: some ManifestJobSource & Sendable, as name: String) async throws -> ManifestHead {
+        let sha256 = try await Blocking.run { [self] in try writeStreamed(manifest, jobs: jobs, to: name) }
         if let publisher {
-            try await publisher.publish(written.head.file, bytes: written.bytes, replace: false)
-            try await publisher.publish("HEAD.json", bytes: written.headBytes, replace: true)
+            let bytes = try await Blocking.run { [self] in try readBack(name) }
+            try await publisher.publish(name, bytes: bytes, replace: true)
         }
-        return written.head
+        return ManifestHead(runID: manifest.runID, file: name, sha256: sha256)
+    }
+
+    private func readBack(_ name: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: "\(path)/\(name)") else {
+            throw TTSArchiveError(.unusableState, "\(path)/\(name) vanished right after it was written")
+        }
+        return Array(data)
     }
 
     /// Writes a file outside the chain (a shard manifest, a merge marker) and publishes it.

@@ -8,6 +8,8 @@ public struct RunMetrics: Sendable {
     public var exitCode: Int32
     /// The manifest the run wrote; nil when it ended before writing one (lock held, bad config).
     public var manifest: Manifest?
+    /// Jobs in that manifest, when the value's `jobs` were not kept (a run streams them to disk).
+    public var jobsArchived: Int?
     public var head: ManifestHead?
     /// When the newest run that exited 0 finished (found along the manifest chain).
     public var lastSuccess: Date?
@@ -60,7 +62,7 @@ public struct RunMetrics: Sendable {
                 Family(
                     name: "ttsarchive_last_run_jobs_by_state", help: "Jobs listed by the last run, by state.",
                     samples: c.jobsByState.sorted { $0.key < $1.key }.map { ([("state", $0.key)], Double($0.value)) }))
-            gauge("last_run_jobs_archived", "SUCCEED jobs in the last run's manifest.", Double(m.jobs.count))
+            gauge("last_run_jobs_archived", "SUCCEED jobs in the last run's manifest.", Double(jobsArchived ?? m.jobs.count))
             gauge(
                 "last_run_jobs_already_archived", "Jobs of the window an earlier run had archived (overlap).", Double(c.jobsAlreadyArchived)
             )

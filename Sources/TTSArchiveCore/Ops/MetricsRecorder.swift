@@ -46,6 +46,7 @@ public struct MetricsRecorder: Sendable {
         written = true
         var metrics = RunMetrics(startedAt: startedAt, finishedAt: finishedAt, exitCode: exitCode)
         metrics.manifest = outcome?.manifest
+        metrics.jobsArchived = outcome?.jobCount
         metrics.oldestLinkAgeAtDownload = outcome?.oldestLinkAgeAtDownload
         metrics.lockWait = lockWait
         let directory = try? ManifestDirectory(existing: manifests)

@@ -58,7 +58,15 @@ public struct NightlyRun: Sendable {
         let tracker = RunTracker(start: now)
         var failures: [ManifestFailure] = []
         var queue = ArtifactQueue()
+        var open = OpenJobs()
         var stopError: (any Error)?
+
+        /// Drops a job's links and durations once nothing of it is queued or in flight.
+        func dropIfDone(_ jobID: String, files: Int?) async {
+            guard let files else { return }
+            await book.forget(jobID)
+            await durations.forget(jobID, fileCount: files)
+        }
 
         /// Takes a SUCCEED job: records it, queues what is not stored yet.
         func take(_ job: TtsJob) async throws {
@@ -79,6 +87,7 @@ public struct NightlyRun: Sendable {
             for index in job.files.indices where job.files[index].audioFileURL?.isEmpty ?? true {
                 await durations.set(job.jobID, index, nil)
             }
+            var queued = 0
             for link in links {
                 if let stored = state.stored(job.jobID, link.kind, link.fileIndex) {
                     if link.kind == .audio { await durations.set(job.jobID, link.fileIndex, stored.audioDuration) }
@@ -87,7 +96,9 @@ public struct NightlyRun: Sendable {
                 queue.push(ArtifactTask(
                     jobID: job.jobID, kind: link.kind, fileIndex: link.fileIndex,
                     audioFormat: job.audioFormat ?? .wav, url: link.url, listedAt: listedAt))
+                queued += 1
             }
+            await dropIfDone(job.jobID, files: open.queued(job.jobID, artifacts: queued, files: job.files.count))
         }
 
         // Jobs carried from earlier runs: check each again by id.
@@ -113,12 +124,12 @@ public struct NightlyRun: Sendable {
 
         var listingDone = stopError != nil
         let reporter = progress.map { ProgressTicker(report: $0) }
-        await withTaskGroup(of: ArtifactOutcome.self) { group in
+        await withTaskGroup(of: (jobID: String, outcome: ArtifactOutcome).self) { group in
             var inFlight = 0
             while !Task.isCancelled {
                 while inFlight < options.concurrency, let task = queue.pop() {
                     tracker.linkStarted(task.listedAt)
-                    group.addTask { await downloader.download(task) }
+                    group.addTask { (task.jobID, await downloader.download(task)) }
                     inFlight += 1
                 }
                 if queue.count < options.concurrency && !listingDone {
@@ -139,14 +150,15 @@ public struct NightlyRun: Sendable {
                     continue
                 }
                 guard inFlight > 0 else { break }
-                if let outcome = await group.next() {
+                if let (jobID, outcome) = await group.next() {
                     inFlight -= 1
                     tracker.record(outcome, failures: &failures)
+                    await dropIfDone(jobID, files: open.finished(jobID))
                     reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
                 }
             }
             // Stopping: in-flight transfers see the cancellation and abandon their temp files.
-            for await outcome in group { tracker.record(outcome, failures: &failures) }
+            for await (_, outcome) in group { tracker.record(outcome, failures: &failures) }
         }
         let interrupted = Task.isCancelled
         let listing = await lister.snapshot
@@ -162,11 +174,11 @@ public struct NightlyRun: Sendable {
         try await state.noteCounters(relists: relists, retries: retries)
 
         var counts = ManifestCounts()
-        let jobs = state.manifestJobs()
+        let jobs = try await Blocking.run { try state.manifestJobs() }
         counts.jobsListed = listing.listed
         counts.jobsByState = listing.countsByState
-        counts.artifactsStored = jobs.reduce(0) { $0 + $1.artifacts.count }
-        counts.bytes = jobs.reduce(0) { $0 + $1.artifacts.reduce(0) { $0 + $1.size } }
+        counts.artifactsStored = jobs.artifactCount
+        counts.bytes = jobs.bytes
         counts.objectsNew = tracker.objectsNew
         counts.objectsDeduplicated = tracker.objectsDeduplicated
         counts.storedBytes = tracker.storedBytes
@@ -179,7 +191,7 @@ public struct NightlyRun: Sendable {
             runID: runID, startedAt: state.startedAt, finishedAt: Timestamp.format(Date()), complete: complete,
             tool: ["name": ToolInfo.name, "version": ToolInfo.version],
             source: ["provider": "huaweicloud.metastudio", "endpoint": context.client.endpoint.description, "project_id": context.client.projectID],
-            window: RunWindowRecord(state.window), previousManifest: nil, jobs: jobs,
+            window: RunWindowRecord(state.window), previousManifest: nil, jobs: [],
             failures: failures.sorted { ($0.jobID, $0.kind?.rawValue ?? "", $0.fileIndex ?? -1) < ($1.jobID, $1.kind?.rawValue ?? "", $1.fileIndex ?? -1) },
             counts: counts)
         manifest.pending = pending.jobs.values.sorted { $0.jobID < $1.jobID }.map {
@@ -190,18 +202,15 @@ public struct NightlyRun: Sendable {
         if let shard = options.shard, let group = options.runGroup {
             // A shard's manifest stays out of the chain: the night's merge links it.
             manifest.shard = ManifestShard(shard, runGroup: group)
-            let file = NightMerge.shardFile(group: group, shard: shard)
-            let bytes = try manifest.encoded()
-            head = ManifestHead(runID: runID, file: file, sha256: try await context.manifests.writeFile(file, bytes: bytes))
+            head = try await context.manifests.writeOutsideChain(manifest, jobs: jobs, as: NightMerge.shardFile(group: group, shard: shard))
         } else {
-            if let head = try context.manifests.head() {
-                manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
-            }
-            head = try await context.manifests.commit(manifest)
+            manifest.previousManifest = try context.manifests.chainTip()
+            head = try await context.manifests.commit(manifest, jobs: jobs)
         }
         try pending.save(stateDir)
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
         var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.display(head.file))
+        outcome.jobCount = jobs.jobCount
         outcome.oldestLinkAgeAtDownload = tracker.oldestAgeAtStart
         if let stopError { throw RunStopped(underlying: stopError, outcome: outcome) }
         return outcome
@@ -216,16 +225,12 @@ extension NightlyRun {
         let since = options.since ?? RunState.lastCompleteUntil(stateDir).map { $0.addingTimeInterval(-options.overlap) } ?? now.addingTimeInterval(-86400)
         let window = try TimeWindow(since: since, until: options.until ?? now)
         let lister = JobLister(client: context.client, window: window)
-        var jobs: [ManifestJob] = []
+        // Counted, not kept: a dry run of a large window must not hold its jobs.
+        var jobCount = 0, artifactCount = 0
         while let batch = try await lister.next() {
             for job in batch where job.jobState == .succeeded {
-                var entry = ManifestJob(job)
-                entry.artifacts = job.links.map { link in
-                    ManifestArtifact(
-                        kind: link.kind, fileIndex: link.fileIndex, sha256: "", size: 0, storedSize: 0, storedSHA256: "", object: "",
-                        mediaType: link.kind.mediaType(audioFormat: job.audioFormat ?? .wav), checks: [], source: Redaction.url(link.url))
-                }
-                jobs.append(entry)
+                jobCount += 1
+                artifactCount += job.links.count
             }
         }
         let listing = await lister.snapshot
@@ -238,9 +243,12 @@ extension NightlyRun {
             runID: runID, startedAt: Timestamp.format(now), finishedAt: Timestamp.format(Date()), complete: listing.shortfall == 0,
             tool: ["name": ToolInfo.name, "version": ToolInfo.version],
             source: ["provider": "huaweicloud.metastudio", "endpoint": context.client.endpoint.description, "project_id": context.client.projectID],
-            window: RunWindowRecord(window), previousManifest: nil, jobs: jobs.sorted { $0.jobID < $1.jobID }, failures: [], counts: counts)
+            window: RunWindowRecord(window), previousManifest: nil, jobs: [], failures: [], counts: counts)
         manifest.badRecords = listing.badRecords
-        return RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
+        var outcome = RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
+        outcome.jobCount = jobCount
+        outcome.artifactsToFetch = artifactCount
+        return outcome
     }
 }
 

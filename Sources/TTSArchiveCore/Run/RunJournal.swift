@@ -43,20 +43,10 @@ public final class RunJournal: Sendable {
     public func close() async throws { try await committer.commit(Data()); committer.stop() }
 
     /// Reads every complete record; a torn last line is ignored, an unreadable middle line is an error.
+    /// Holds every record: for small journals and tests; runs use ``scan(_:_:)``.
     public static func load(_ path: String) throws -> [JournalRecord] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
         var records: [JournalRecord] = []
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let decoder = JSONDecoder()
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            do {
-                records.append(try decoder.decode(JournalRecord.self, from: Data(line)))
-            } catch {
-                // Only the last line can be torn by a crash; anything else is damage.
-                if index >= lines.count - 2 { break }
-                throw TTSArchiveError(.unusableState, "run state \(path) is damaged at line \(index + 1); move it aside to start the run afresh")
-            }
-        }
+        try scan(path) { record, _ in records.append(record) }
         return records
     }
 }

@@ -38,9 +38,15 @@ public struct RunProgress: Sendable {
 
 /// The outcome of `ttsarchive run`.
 public struct RunOutcome: Sendable {
+    /// The manifest's header, counts and failures. Its `jobs` are empty: they were streamed to
+    /// the file at `manifestPath` and are not kept in memory (``jobCount`` says how many).
     public var manifest: Manifest
     public var head: ManifestHead?
     public var manifestPath: String?
+    /// SUCCEED jobs in the manifest (a dry run: jobs it would archive).
+    public var jobCount = 0
+    /// A dry run: the artifacts it would fetch.
+    public var artifactsToFetch = 0
     /// The largest age of a link when its download started (listing to first request), seconds.
     public var oldestLinkAgeAtDownload: TimeInterval?
 

@@ -16,14 +16,9 @@ public final class RunState: @unchecked Sendable {
     /// True when this run continues an interrupted one.
     public let resumed: Bool
     private let lock = NSLock()
-    private var jobs: [String: ManifestJob] = [:]
-    private var storedKeys: [String: ManifestArtifact] = [:]
-    private var earlierRelists = 0
-    private var earlierRetries = 0
+    private var tally: JournalTally
     /// Jobs of this window archived by the previous window's run (overlap).
     public let previouslyArchived: Set<String>
-
-    static func key(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> String { "\(jobID)\u{1}\(kind.rawValue)\u{1}\(fileIndex)" }
 
     /// Opens the state: resumes `active.journal` if there is one, else starts a window.
     public init(directory: String, requestedWindow: (since: Date?, until: Date?), overlap: TimeInterval, now: Date,
@@ -31,8 +26,14 @@ public final class RunState: @unchecked Sendable {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let activePath = directory + "/active.journal"
-        let records = try RunJournal.load(activePath)
-        if let first = records.first, first.type == .run, let w = first.window,
+        var first: JournalRecord?
+        var tally = JournalTally()
+        try RunJournal.scan(activePath) { record, _ in
+            if first == nil { first = record }
+            tally.absorb(record)
+        }
+        self.tally = tally
+        if let first, first.type == .run, let w = first.window,
            let since = Timestamp.parse(w.createSince), let until = Timestamp.parse(w.createUntil) {
             let window = try TimeWindow(since: since, until: until)
             if let s = requestedWindow.since, Int(s.timeIntervalSince1970) != Int(since.timeIntervalSince1970) {
@@ -52,13 +53,13 @@ public final class RunState: @unchecked Sendable {
         }
         journal = try RunJournal(path: activePath)
         var previous: Set<String> = []
-        for record in try RunJournal.load(directory + "/previous.journal") where record.type == .job {
-            if let job = record.job, let created = job.createTime.flatMap(Timestamp.parse), created >= window.since {
+        let since = window.since
+        try RunJournal.scan(directory + "/previous.journal") { record, _ in
+            if record.type == .job, let job = record.job, let created = job.createTime.flatMap(Timestamp.parse), created >= since {
                 previous.insert(job.jobID)
             }
         }
         previouslyArchived = previous
-        for record in records { absorb(record) }
         if !resumed {
             var first = JournalRecord(type: .run)
             first.runID = runID
@@ -70,34 +71,17 @@ public final class RunState: @unchecked Sendable {
         }
     }
 
-    private func absorb(_ record: JournalRecord) {
-        switch record.type {
-        case .job:
-            if let job = record.job, jobs[job.jobID] == nil { jobs[job.jobID] = job }
-        case .artifact:
-            if let artifact = record.artifact, let jobID = record.jobID {
-                storedKeys[Self.key(jobID, artifact.kind, artifact.fileIndex)] = artifact
-            }
-        case .counters:
-            earlierRelists += record.relists ?? 0
-            earlierRetries += record.retries ?? 0
-        default: break
-        }
-    }
-
-    /// The artifact already stored for this key, if any.
-    public func stored(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> ManifestArtifact? {
+    /// What is known of an artifact already stored for this key, if one is.
+    public func stored(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> StoredMark? {
         lock.lock(); defer { lock.unlock() }
-        return storedKeys[Self.key(jobID, kind, fileIndex)]
+        return tally.stored(jobID, kind, fileIndex)
     }
 
     /// Records a SUCCEED job taken for archiving (once).
     public func noteJob(_ job: TtsJob) async throws {
         let isNew: Bool = {
             lock.lock(); defer { lock.unlock() }
-            guard jobs[job.jobID] == nil else { return false }
-            jobs[job.jobID] = ManifestJob(job)
-            return true
+            return tally.jobIDs.insert(job.jobID).inserted
         }()
         guard isNew else { return }
         var record = JournalRecord(type: .job)
@@ -111,7 +95,7 @@ public final class RunState: @unchecked Sendable {
         record.jobID = jobID
         record.artifact = artifact
         try await journal.append(record)
-        lock.withLock { storedKeys[Self.key(jobID, artifact.kind, artifact.fileIndex)] = artifact }
+        lock.withLock { tally.markStored(artifact, jobID: jobID) }
     }
 
     /// Persists re-list and retry counts spent so far by this invocation.
@@ -123,20 +107,12 @@ public final class RunState: @unchecked Sendable {
     }
 
     /// Earlier invocations' re-lists and retries (a resumed run adds its own).
-    public var earlierCounters: (relists: Int, retries: Int) { (earlierRelists, earlierRetries) }
+    public var earlierCounters: (relists: Int, retries: Int) { (tally.earlierRelists, tally.earlierRetries) }
 
-    /// Every job of the window with its stored artifacts, sorted by job id.
-    public func manifestJobs() -> [ManifestJob] {
-        lock.lock(); defer { lock.unlock() }
-        var byJob: [String: [ManifestArtifact]] = [:]
-        for (key, artifact) in storedKeys {
-            byJob[String(key.split(separator: "\u{1}")[0]), default: []].append(artifact)
-        }
-        return jobs.values.sorted { $0.jobID < $1.jobID }.map { job in
-            var job = job
-            job.artifacts = (byJob[job.jobID] ?? []).sorted { ($0.fileIndex, $0.kind) < ($1.fileIndex, $1.kind) }
-            return job
-        }
+    /// Every job of the window with its stored artifacts, as the journal on disk has them (the
+    /// records appended so far have all been awaited). Blocking: it reads the journal.
+    public func manifestJobs() throws -> ManifestJobIndex {
+        try ManifestJobIndex(journal: journal.path)
     }
 
     /// Closes the window: the journal becomes `previous.journal` and the window's end is recorded.

@@ -136,16 +136,8 @@ private final class SpoolReader: @unchecked Sendable {
     init(file: POSIXFile) { self.file = file }
 
     func read(count: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        try out.withUnsafeMutableBytes { buffer in
-            while filled < count {
-                let n = try file.read(at: offset + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                guard n > 0 else { throw StoreError(.io, path: "spool", detail: "spool file shorter than written") }
-                filled += n
-            }
-        }
+        let bytes = try file.read(at: offset, count: count)
         offset += Int64(count)
-        return out
+        return bytes
     }
 }

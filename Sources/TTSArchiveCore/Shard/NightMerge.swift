@@ -80,9 +80,7 @@ public struct NightMerge: Sendable {
             return .waiting(missing: shards.filter { !$0.0.complete }.map { "\($0.0.shard!.index)/\(count) (incomplete)" })
         }
         var manifest = try Self.combine(shards, group: group, now: now)
-        if let head = try manifests.head() {
-            manifest.previousManifest = ManifestLink(runID: head.runID, sha256: head.sha256)
-        }
+        manifest.previousManifest = try manifests.chainTip()
         let head = try await manifests.commit(manifest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -58,14 +58,20 @@ final class POSIXFile {
         }
     }
 
-    /// Reads up to `buffer.count` bytes at `offset` (pread), leaving the file position alone.
-    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = pread(fd, buffer.baseAddress!, buffer.count, off_t(offset))
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw POSIXFile.error(errno, path) }
-            return n
+    /// Reads exactly `count` bytes at `offset` (pread), without moving the file position.
+    func read(at offset: Int64, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { throw POSIXFile.error(errno, path) }
+                if n == 0 { throw StoreError(.io, path: path, detail: "ends before byte \(offset + Int64(count))") }
+                done += n
+            }
         }
+        return bytes
     }
 
     func sync() throws {
@@ -92,11 +98,27 @@ final class POSIXFile {
 
     /// Atomically writes a small file: temp file, fsync, rename, directory fsync.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        try writeAtomically(to: path) { write in try write(bytes[...]) }
+    }
+
+    /// Atomically writes a file whose bytes `produce` hands over in pieces (buffered here):
+    /// temp file, fsync, rename, directory fsync; on any error nothing replaces `path`.
+    static func writeAtomically(to path: String, _ produce: ((ArraySlice<UInt8>) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temp = "\(path).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         do {
             let file = try createExclusive(temp)
-            try bytes.withUnsafeBytes { buffer throws in try file.write(buffer) }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 16)
+            func flush() throws {
+                try buffer.withUnsafeBytes { try file.write($0) }
+                buffer.removeAll(keepingCapacity: true)
+            }
+            try produce { piece in
+                buffer.append(contentsOf: piece)
+                if buffer.count >= 1 << 16 { try flush() }
+            }
+            try flush()
             try file.sync()
             guard rename(temp, path) == 0 else { throw POSIXFile.error(errno, path) }
             try syncDirectory(directory.isEmpty ? "." : directory)

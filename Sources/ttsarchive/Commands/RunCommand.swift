@@ -54,6 +54,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Peak memory: on the 10,000-job bench night the run peaked at 68 MiB with glibc's
+        // default arenas and 60 MiB with two (the run's threads mostly wait on I/O).
+        MallocTuning.limitArenas(to: 2)
         try await mappingErrors {
             // Flags over ttsarchive.toml over defaults; credentials from the environment and the
             // credentials file the settings name.
