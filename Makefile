@@ -18,14 +18,7 @@ BIN        := .build/$(CONFIG)
 
 # Installs the Debian packages that are missing; silent when everything is there.
 setup:
-	@missing=""; for p in $(APT_PACKAGES) $(TEST_APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "setup: installing$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash scripts/ensure_apt.sh setup $(APT_PACKAGES) $(TEST_APT_PACKAGES)
 	@for p in $(PY_PACKAGES); do \
 	  python3 -c "import $$p" 2>/dev/null || { echo "setup: pip install $$p"; python3 -m pip install --quiet $$p; }; \
 	done
@@ -55,16 +48,10 @@ RELEASE_SCRATCH    ?= .build
 SOAK_MINUTES       ?= 20
 
 bench: setup
-	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "bench: installing$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash scripts/ensure_apt.sh bench $(BENCH_APT_PACKAGES)
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
 	@bash scripts/bench.sh $(RELEASE_SCRATCH)/release
+	@bash scripts/bench_shards.sh $(RELEASE_SCRATCH)/release $(TOOLS_VENV)/bin/weed
 
 soak: setup
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)

@@ -132,6 +132,23 @@ struct ObjectStoreTests {
         #expect(FileManager.default.fileExists(atPath: fresh + "/STORE"))
     }
 
+    @Test("a creation killed half-way (folders and the marker's temp file, no marker) is finished by the next run")
+    func killedCreationIsCompleted() throws {
+        let dir = TestDirectory("kc")
+        let root = dir.sub("a")
+        for folder in ["sha256", "tmp", "state"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        }
+        try Data("{".utf8).write(to: URL(fileURLWithPath: root + "/STORE.4194311.77.tmp"))
+        _ = try LocalObjectStore(root: root, create: true)
+        #expect(FileManager.default.fileExists(atPath: root + "/STORE"))
+        // Anything else in the folder still means it is not ours.
+        let other = dir.sub("b")
+        try FileManager.default.createDirectory(atPath: other + "/sha256", withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: other + "/notes.txt"))
+        #expect(throws: StoreError.self) { try LocalObjectStore(root: other, create: true) }
+    }
+
     @Test func refusesAPrefixThatIsNotAStore() async throws {
         let seaweed = try await SeaweedFS.shared()
         let engine = HTTPEngine(maxTotal: 4, maxPerHost: 4)
