@@ -153,8 +153,16 @@ struct ShardedNightTests {
         let again = try await S3Lock.acquire("shards-g-shard-0-of-2", in: root, client: client, command: "run --shard 0/2")
         await again.release()
         await other.release()
+        // A live holder renews its lock: past its first expiry it still keeps others out.
+        let renewed = try await S3Lock.acquire("renewed", in: root, client: client, command: "run (long)", ttl: 1.5)
+        try await Task.sleep(for: .seconds(3))
+        await #expect(throws: ArchiveLockError.self) {
+            _ = try await S3Lock.acquire("renewed", in: root, client: client, command: "run")
+        }
+        await renewed.release()
         // An expired lock (its holder died) is taken over, and says whose it was.
-        _ = try await S3Lock.acquire("stale", in: root, client: client, command: "run (killed)", ttl: -1)
+        let dead = try await S3Lock.acquire("stale", in: root, client: client, command: "run (killed)", ttl: -1)
+        dead.abandon()
         let taken = try await S3Lock.acquire("stale", in: root, client: client, command: "run")
         #expect(taken.replaced?.holder?.command == "run (killed)")
         await taken.release()

@@ -37,7 +37,7 @@ public struct LocalObjectStore: ObjectStore {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
             // Our own folders without the marker: another process is creating this store right
             // now (the marker is written last), so finish the job with it.
-            let ours: Set<String> = ["README.md", "sha256", "tmp", "state", "locks"]
+            let ours: Set<String> = ["README.md", "sha256", "tmp", "state", "locks", Self.markerName]
             // `STORE.<pid>.<n>.tmp` is that process's marker being written.
             let foreign = entries.filter { !$0.hasPrefix(".") && !ours.contains($0) && !($0.hasPrefix(Self.markerName + ".") && $0.hasSuffix(".tmp")) }
             if !foreign.isEmpty { throw StoreError(.notAStore, path: root) }
