@@ -30,6 +30,12 @@ static inline CURLcode CCurl_easy_setopt_write_callback(CURL *handle, CCurl_data
 static inline CURLcode CCurl_easy_setopt_header_callback(CURL *handle, CCurl_data_callback cb) {
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, cb);
 }
+static inline CURLcode CCurl_easy_setopt_read_callback(CURL *handle, CCurl_data_callback cb) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, cb);
+}
+
+// CURL_READFUNC_ABORT is a macro of an expression Swift does not import.
+static inline size_t CCurl_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
 
 static inline CURLcode CCurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

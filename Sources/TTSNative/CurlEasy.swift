@@ -65,6 +65,7 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_header_callback(handle, curlHeaderCallback), CURLOPT_HEADERFUNCTION)
         try set(CURLOPT_HEADERDATA, pointer: userData)
         try set(CURLOPT_PRIVATE, pointer: userData)
+        try set(CURLOPT_READDATA, pointer: userData)
     }
 
     var responseCode: Int {
@@ -96,6 +97,14 @@ final class CurlEasy {
         try set(CURLOPT_USERAGENT, userAgent)
         if let max = request.maxBodyBytes { try set(CURLOPT_MAXFILESIZE_LARGE, offset: max) }
         if let from = request.rangeFrom { try set(CURLOPT_RANGE, "\(from)-") }
+        if let upload = request.upload {
+            // CURLOPT_UPLOAD makes it a PUT whose body the read callback supplies.
+            try set(CURLOPT_UPLOAD, true)
+            try set(CURLOPT_INFILESIZE_LARGE, offset: upload.length)
+            try check(CCurl_easy_setopt_read_callback(handle, curlReadCallback), CURLOPT_READFUNCTION)
+            try setHeaders(request.headers + [HTTPField("Expect", "")])
+            return
+        }
         switch request.method {
         case "GET": try set(CURLOPT_HTTPGET, true)
         case "HEAD": try set(CURLOPT_NOBODY, true)
@@ -125,6 +134,11 @@ private let curlWriteCallback: CCurl_data_callback = { data, size, count, userDa
     guard let transfer = transfer(from: userData) else { return 0 }
     let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
     return transfer.onBody(bytes)
+}
+
+private let curlReadCallback: CCurl_data_callback = { data, size, count, userData in
+    guard let transfer = transfer(from: userData), let data else { return CCurl_readfunc_abort() }
+    return transfer.onUploadRead(UnsafeMutableRawBufferPointer(start: data, count: size * count))
 }
 
 private let curlHeaderCallback: CCurl_data_callback = { data, size, count, userData in

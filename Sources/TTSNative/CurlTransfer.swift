@@ -13,9 +13,13 @@ final class CurlTransfer {
     private var headDelivered = false
     private var headRefused = false
     private var bodyBytes: Int64 = 0
+    /// The file region being uploaded, and how much of it curl has taken.
+    private let upload: HTTPUploadRegion?
+    private var uploaded: Int64 = 0
 
-    init(id: UInt64, easy: CurlEasy, url: String, sink: any HTTPBodySink,
+    init(id: UInt64, easy: CurlEasy, url: String, sink: any HTTPBodySink, upload: HTTPUploadRegion? = nil,
          continuation: CheckedContinuation<HTTPTransferResult, any Error>) {
+        self.upload = upload
         self.id = id
         self.easy = easy
         self.url = url
@@ -44,6 +48,23 @@ final class CurlTransfer {
             headRefused = !sink.receiveHead(head)
         }
         return !headRefused
+    }
+
+    /// Fills curl's upload buffer from the file region (pread: the position is ours); 0 at its
+    /// end, abort on a read error or a region that ends early. A pread of a local file is
+    /// as short as the read a blocking write callback would do: the engine thread waits on
+    /// the disk, never on the network.
+    func onUploadRead(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let upload else { return CCurl_readfunc_abort() }
+        let wanted = Int(min(Int64(buffer.count), upload.length - uploaded))
+        guard wanted > 0 else { return 0 }
+        while true {
+            let n = pread(upload.fileDescriptor, buffer.baseAddress!, wanted, off_t(upload.offset + uploaded))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return CCurl_readfunc_abort() }
+            uploaded += Int64(n)
+            return n
+        }
     }
 
     /// Body bytes; returns what curl expects from a write callback.

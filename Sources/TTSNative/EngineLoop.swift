@@ -63,7 +63,7 @@ final class EngineLoop: @unchecked Sendable {
             continuation.resume(throwing: HTTPTransportError(reason: .other, redactedURL: redacted, detail: "curl_easy_init failed"))
             return
         }
-        let transfer = CurlTransfer(id: id, easy: easy, url: request.url, sink: sink, continuation: continuation)
+        let transfer = CurlTransfer(id: id, easy: easy, url: request.url, sink: sink, upload: request.upload, continuation: continuation)
         do {
             try easy.configure(for: request, userAgent: userAgent)
             // The transfer is retained by `byHandle` until curl lets go of the handle in

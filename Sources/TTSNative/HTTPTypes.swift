@@ -11,12 +11,28 @@ public struct HTTPField: Sendable, Hashable {
     }
 }
 
+/// A request body read from a region of an open file while it is sent, so an upload of any
+/// size costs no memory. The caller keeps `fileDescriptor` open until the transfer ends.
+public struct HTTPUploadRegion: Sendable, Hashable {
+    public var fileDescriptor: Int32
+    public var offset: Int64
+    public var length: Int64
+
+    public init(fileDescriptor: Int32, offset: Int64, length: Int64) {
+        self.fileDescriptor = fileDescriptor
+        self.offset = offset
+        self.length = length
+    }
+}
+
 /// A request for ``HTTPEngine``: everything libcurl needs, as plain Swift values.
 public struct HTTPRequest: Sendable {
     public var url: String
     public var method: String
     public var headers: [HTTPField]
     public var body: [UInt8]
+    /// Instead of `body`: stream the body from a file region (a PUT).
+    public var upload: HTTPUploadRegion?
     /// Asks for `Range: bytes=N-` when set.
     public var rangeFrom: Int64?
     /// Refuse a response whose Content-Length exceeds this before any body byte is delivered.

@@ -45,7 +45,7 @@ public struct S3Client: Sendable {
     /// Sends one signed request; returns whatever the store answered after retries.
     func send(
         _ method: String, bucket: String, key: String?, query: [QueryItem] = [], headers: [HTTPHeader] = [], body: [UInt8] = [],
-        bodySHA256: String? = nil
+        bodySHA256: String? = nil, upload: HTTPUploadRegion? = nil
     ) async throws -> APIResponse {
         let path = "/" + bucket + (key.map { "/" + $0 } ?? "")
         let payloadHash = bodySHA256 ?? SHA256.hash(data: body).hexString
@@ -56,10 +56,12 @@ public struct S3Client: Sendable {
         let allowHTTP = endpoint.allowsPlainHTTP
         return try await transport.send(Self.describe(method, bucket, key)) {
             let signed = signer.sign(request, payloadSHA256: payloadHash, date: Date())
-            return HTTPRequest(
+            var wire = HTTPRequest(
                 url: signed.url(for: request), method: method,
                 headers: signed.headers.filter { $0.name != "Host" }.map { HTTPField($0.name, $0.value) }, body: body,
                 lowSpeedBytes: 1, lowSpeedSeconds: 120, allowHTTP: allowHTTP)
+            wire.upload = upload
+            return wire
         }
     }
 
@@ -119,6 +121,30 @@ public struct S3Client: Sendable {
         }
     }
 
+    /// The digests of a body sent from a file region: known before the first byte is sent.
+    public struct RegionDigests: Sendable {
+        public var md5: [UInt8]
+        public var sha256Hex: String
+
+        public init(md5: [UInt8], sha256Hex: String) {
+            self.md5 = md5
+            self.sha256Hex = sha256Hex
+        }
+    }
+
+    /// ``put(bucket:key:body:contentType:metadata:ifAbsent:)`` with the body streamed from a
+    /// file region, so an object of any size costs no memory.
+    public func put(
+        bucket: String, key: String, region: HTTPUploadRegion, digests: RegionDigests, contentType: String,
+        metadata: [String: String] = [:], ifAbsent: Bool
+    ) async throws -> S3PutOutcome {
+        var headers = [HTTPHeader("Content-Type", contentType), HTTPHeader("Content-MD5", Data(digests.md5).base64EncodedString())]
+        if ifAbsent { headers.append(HTTPHeader("If-None-Match", "*")) }
+        headers += metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
+        let response = try await send("PUT", bucket: bucket, key: key, headers: headers, bodySHA256: digests.sha256Hex, upload: region)
+        return try created(response, "PUT", bucket, key)
+    }
+
     /// Starts a multipart upload; returns its upload id.
     public func createMultipartUpload(bucket: String, key: String, contentType: String, metadata: [String: String]) async throws -> String {
         let headers = [HTTPHeader("Content-Type", contentType)] + metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
@@ -129,12 +155,14 @@ public struct S3Client: Sendable {
         return id
     }
 
-    /// Uploads part `number` (1-based); returns its ETag.
-    public func uploadPart(bucket: String, key: String, uploadID: String, number: Int, body: [UInt8]) async throws -> String {
-        let md5 = Data(Insecure.MD5.hash(data: body))
+    /// Uploads part `number` (1-based) from a file region; returns its ETag.
+    public func uploadPart(
+        bucket: String, key: String, uploadID: String, number: Int, region: HTTPUploadRegion, digests: RegionDigests
+    ) async throws -> String {
+        let md5 = digests.md5
         let response = try await send(
             "PUT", bucket: bucket, key: key, query: [QueryItem("partNumber", String(number)), QueryItem("uploadId", uploadID)],
-            headers: [HTTPHeader("Content-MD5", md5.base64EncodedString())], body: body)
+            headers: [HTTPHeader("Content-MD5", Data(md5).base64EncodedString())], bodySHA256: digests.sha256Hex, upload: region)
         guard response.status == 200 else { throw failure(response, "PUT part \(number) of", bucket, key) }
         let etag = Self.unquote(response.head.value("etag") ?? "")
         guard etag.lowercased() == SigningCrypto.hex(md5) else {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TTSNative
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,7 +57,8 @@ final class S3ObjectWriter: ObjectWriting {
         let size = encoder.contentBytes
         let key = store.root.key(digest.objectPath)
         let (client, bucket, partSize) = (store.client, store.root.bucket, store.partSize)
-        let wholeMD5 = SigningCrypto.hex(md5.finalize())
+        let wholeMD5Bytes = Array(md5.finalize())
+        let wholeMD5 = SigningCrypto.hex(wholeMD5Bytes)
         let reader = SpoolReader(file: spool)
 
         // (is new, the stored file's size and SHA-256: ours, or those of the object already there)
@@ -68,21 +70,26 @@ final class S3ObjectWriter: ObjectWriting {
             let expectedETag: String
             let outcome: S3PutOutcome
             if storedSize <= Int64(partSize) {
-                let body = try reader.read(count: Int(storedSize))
+                let region = HTTPUploadRegion(fileDescriptor: reader.fileDescriptor, offset: 0, length: storedSize)
+                let digests = S3Client.RegionDigests(md5: wholeMD5Bytes, sha256Hex: storedSHA256)
                 outcome = try await client.put(
-                    bucket: bucket, key: key, body: body, contentType: "application/gzip", metadata: metadata, ifAbsent: true)
+                    bucket: bucket, key: key, region: region, digests: digests, contentType: "application/gzip", metadata: metadata, ifAbsent: true)
                 expectedETag = wholeMD5
             } else {
                 let uploadID = try await client.createMultipartUpload(bucket: bucket, key: key, contentType: "application/gzip", metadata: metadata)
                 var etags: [String] = []
                 var partMD5s: [UInt8] = []
                 do {
-                    var remaining = storedSize
-                    while remaining > 0 {
-                        let body = try reader.read(count: Int(min(remaining, Int64(partSize))))
-                        remaining -= Int64(body.count)
-                        partMD5s += Array(Insecure.MD5.hash(data: body))
-                        etags.append(try await client.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, body: body))
+                    var offset: Int64 = 0
+                    while offset < storedSize {
+                        let length = min(storedSize - offset, Int64(partSize))
+                        let region = HTTPUploadRegion(fileDescriptor: reader.fileDescriptor, offset: offset, length: length)
+                        // The part's digests first (a streaming read), so its request can be signed.
+                        let digests = try reader.digests(offset: offset, length: length)
+                        partMD5s += digests.md5
+                        etags.append(try await client.uploadPart(
+                            bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, region: region, digests: digests))
+                        offset += length
                     }
                     outcome = try await client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: etags, ifAbsent: true)
                 } catch {
@@ -128,16 +135,26 @@ final class S3ObjectWriter: ObjectWriting {
     }
 }
 
-/// Reads a spool file from its start, in order, in pieces of a part's size.
+/// The spool file as the upload sees it: its descriptor, for libcurl to read regions from
+/// (the writer keeps it open until the upload is done), and the digests of a region.
 private final class SpoolReader: @unchecked Sendable {
     private let file: POSIXFile
-    private var offset: Int64 = 0
 
     init(file: POSIXFile) { self.file = file }
 
-    func read(count: Int) throws -> [UInt8] {
-        let bytes = try file.read(at: offset, count: count)
-        offset += Int64(count)
-        return bytes
+    var fileDescriptor: Int32 { file.fd }
+
+    /// MD5 and SHA-256 of `length` bytes at `offset`, read in 1 MiB pieces.
+    func digests(offset: Int64, length: Int64) throws -> S3Client.RegionDigests {
+        var md5 = Insecure.MD5()
+        var sha = SHA256()
+        var done: Int64 = 0
+        while done < length {
+            let piece = try file.read(at: offset + done, count: Int(min(1 << 20, length - done)))
+            md5.update(data: piece)
+            sha.update(data: piece)
+            done += Int64(piece.count)
+        }
+        return S3Client.RegionDigests(md5: Array(md5.finalize()), sha256Hex: sha.finalize().hexString)
     }
 }
