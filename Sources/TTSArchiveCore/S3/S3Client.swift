@@ -105,9 +105,7 @@ public struct S3Client: Sendable {
     public func put(
         bucket: String, key: String, body: [UInt8], contentType: String, metadata: [String: String] = [:], ifAbsent: Bool
     ) async throws -> S3PutOutcome {
-        var headers = [HTTPHeader("Content-Type", contentType), HTTPHeader("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString())]
-        if ifAbsent { headers.append(HTTPHeader("If-None-Match", "*")) }
-        headers += metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
+        let headers = Self.objectHeaders(contentType: contentType, md5: Array(Insecure.MD5.hash(data: body)), metadata: metadata, ifAbsent: ifAbsent)
         let response = try await send("PUT", bucket: bucket, key: key, headers: headers, body: body)
         return try created(response, "PUT", bucket, key)
     }
@@ -138,16 +136,14 @@ public struct S3Client: Sendable {
         bucket: String, key: String, region: HTTPUploadRegion, digests: RegionDigests, contentType: String,
         metadata: [String: String] = [:], ifAbsent: Bool
     ) async throws -> S3PutOutcome {
-        var headers = [HTTPHeader("Content-Type", contentType), HTTPHeader("Content-MD5", Data(digests.md5).base64EncodedString())]
-        if ifAbsent { headers.append(HTTPHeader("If-None-Match", "*")) }
-        headers += metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
+        let headers = Self.objectHeaders(contentType: contentType, md5: digests.md5, metadata: metadata, ifAbsent: ifAbsent)
         let response = try await send("PUT", bucket: bucket, key: key, headers: headers, bodySHA256: digests.sha256Hex, upload: region)
         return try created(response, "PUT", bucket, key)
     }
 
     /// Starts a multipart upload; returns its upload id.
     public func createMultipartUpload(bucket: String, key: String, contentType: String, metadata: [String: String]) async throws -> String {
-        let headers = [HTTPHeader("Content-Type", contentType)] + metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
+        let headers = Self.objectHeaders(contentType: contentType, md5: nil, metadata: metadata, ifAbsent: false)
         let response = try await send("POST", bucket: bucket, key: key, query: [QueryItem("uploads", "")], headers: headers)
         guard response.status == 200, let id = S3XML(response.body).first("UploadId"), !id.isEmpty else {
             throw failure(response, "POST", bucket, key)
@@ -224,6 +220,15 @@ public struct S3Client: Sendable {
         let code = S3XML(response.body).first("Code")
         if response.status == 409, code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists" { return }
         throw failure(response, "PUT bucket", bucket, nil)
+    }
+
+    /// What an object is created with: its type, its MD5 (the store refuses damaged bytes), the
+    /// no-replace condition and `x-amz-meta-*` (sorted, so requests are reproducible).
+    static func objectHeaders(contentType: String, md5: [UInt8]?, metadata: [String: String], ifAbsent: Bool) -> [HTTPHeader] {
+        var headers = [HTTPHeader("Content-Type", contentType)]
+        if let md5 { headers.append(HTTPHeader("Content-MD5", Data(md5).base64EncodedString())) }
+        if ifAbsent { headers.append(HTTPHeader("If-None-Match", "*")) }
+        return headers + metadata.sorted { $0.key < $1.key }.map { HTTPHeader("x-amz-meta-" + $0.key, $0.value) }
     }
 
     static func unquote(_ etag: String) -> String { etag.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }

@@ -42,9 +42,7 @@ public final class S3Lock: Sendable {
                 // Renew only while it is still ours: an expired lock may have been taken over.
                 // (Check, then write: a holder cut off for longer than `ttl` could overwrite its
                 // successor's lock in that instant; the run lock is a guard, not a consensus.)
-                guard let current = try? await client.get(bucket: bucket, key: key),
-                    (try? JSONDecoder().decode(Body.self, from: Data(current)))?.holder == holder,
-                    let body = try? Self.encode(holder, ttl: ttl)
+                guard await Self.held(by: holder, client: client, bucket: bucket, key: key), let body = try? Self.encode(holder, ttl: ttl)
                 else { break }
                 _ = try? await client.put(bucket: bucket, key: key, body: body, contentType: "application/json", ifAbsent: false)
             }
@@ -104,9 +102,13 @@ public final class S3Lock: Sendable {
     /// Releases the lock if it is still ours (an expired lock may have been taken over).
     public func release() async {
         abandon()
-        guard let current = try? await client.get(bucket: bucket, key: key),
-            (try? JSONDecoder().decode(Body.self, from: Data(current)))?.holder == holder
-        else { return }
+        guard await Self.held(by: holder, client: client, bucket: bucket, key: key) else { return }
         try? await client.delete(bucket: bucket, key: key)
+    }
+
+    /// True when the lock object names `holder` (not taken over since).
+    private static func held(by holder: LockHolder, client: S3Client, bucket: String, key: String) async -> Bool {
+        guard let current = try? await client.get(bucket: bucket, key: key) else { return false }
+        return (try? JSONDecoder().decode(Body.self, from: Data(current)))?.holder == holder
     }
 }

@@ -50,10 +50,13 @@ public struct S3ObjectStore: ObjectStore {
         self.spoolDirectory = spoolDirectory
     }
 
-    /// Keys of ours that are not objects: the marker and the lock area.
-    private func isOurs(_ relative: String) -> Bool {
-        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/") || relative.hasPrefix("sha256/")
+    /// Keys of ours that are not objects: the marker, a README and the lock area.
+    private func isBookkeeping(_ relative: String) -> Bool {
+        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/")
     }
+
+    /// Keys a store may hold: bookkeeping and the object area.
+    private func isOurs(_ relative: String) -> Bool { isBookkeeping(relative) || relative.hasPrefix("sha256/") }
 
     func relative(_ key: String) -> String {
         root.prefix.isEmpty ? key : String(key.dropFirst(root.prefix.count + 1))
@@ -82,15 +85,8 @@ public struct S3ObjectStore: ObjectStore {
         var entries: [StoreEntry] = []
         for object in keys {
             let path = relative(object.key)
-            if path == LocalObjectStore.markerName || path == "README.md" || path.hasPrefix("locks/") { continue }
-            var digest: ContentDigest?
-            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 3, parts[0] == "sha256", parts[2].hasSuffix(".gz"),
-                let d = ContentDigest(hex: String(parts[2].dropLast(3))), d.hex.hasPrefix(parts[1]), d.hex + ".gz" == parts[2]
-            {
-                digest = d
-            }
-            entries.append(StoreEntry(path: path, digest: digest, storedSize: object.size))
+            if isBookkeeping(path) { continue }
+            entries.append(StoreEntry(path: path, digest: ContentDigest(objectPath: path), storedSize: object.size))
         }
         return entries.sorted { $0.path < $1.path }
     }

@@ -18,6 +18,16 @@ public struct ContentDigest: Sendable, Hashable, Comparable, CustomStringConvert
     /// `sha256/<first two hex digits>/<hex>.gz`, relative to the archive root.
     public var objectPath: String { "sha256/\(hex.prefix(2))/\(hex).gz" }
 
+    /// The digest an object path names, when the path is exactly ``objectPath`` of one (both
+    /// stores classify what they list with this, so "stray" means the same on each).
+    public init?(objectPath path: some StringProtocol) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "sha256", parts[2].hasSuffix(".gz"),
+            let digest = ContentDigest(hex: String(parts[2].dropLast(3))), digest.objectPath == path
+        else { return nil }
+        self = digest
+    }
+
     public var description: String { hex }
 
     public static func < (lhs: ContentDigest, rhs: ContentDigest) -> Bool { lhs.hex < rhs.hex }

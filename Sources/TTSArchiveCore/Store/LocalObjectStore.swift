@@ -108,11 +108,7 @@ public struct LocalObjectStore: ObjectStore {
             }
             for name in ((try? fm.contentsOfDirectory(atPath: absolutePath(shardPath))) ?? []).sorted() {
                 let path = "\(shardPath)/\(name)"
-                var digest: ContentDigest?
-                if name.hasSuffix(".gz"), let d = ContentDigest(hex: String(name.dropLast(3))), d.hex.hasPrefix(shard), d.hex + ".gz" == name {
-                    digest = d
-                }
-                entries.append(StoreEntry(path: path, digest: digest, storedSize: POSIXFile.size(of: absolutePath(path)) ?? 0))
+                entries.append(StoreEntry(path: path, digest: ContentDigest(objectPath: path), storedSize: POSIXFile.size(of: absolutePath(path)) ?? 0))
             }
         }
         return entries

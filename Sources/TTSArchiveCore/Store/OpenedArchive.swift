@@ -71,6 +71,22 @@ public struct OpenedArchive: Sendable {
             archive: archive, command: command, wait: wait, breakLock: breakLock, stateDirectory: folder, onWait: onWait))
     }
 
+    /// Runs `body` holding the lock for `scope`, and releases it however `body` ends.
+    public func withLock<T: Sendable>(
+        scope: String?, archive: String, command: String, wait: TimeInterval, breakLock: Bool = false,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let held = try await lock(scope: scope, archive: archive, command: command, wait: wait, breakLock: breakLock)
+        do {
+            let result = try await body()
+            await held.release()
+            return result
+        } catch {
+            await held.release()
+            throw error
+        }
+    }
+
     /// Opens the archive. `create` makes a missing store (runs, `put`); `freshManifests` reads
     /// an `s3://` manifests folder into a new temporary working copy (audits must not trust an
     /// old local copy), else into `STATE/manifests`.

@@ -35,17 +35,13 @@ struct MergeCommand: AsyncParsableCommand {
         try await mappingErrors {
             let (opened, engine) = try await store.open(create: false, engine: nil)
             defer { engine?.shutdown() }
-            let lock = try await opened.lock(
-                scope: "merge", archive: store.archive, command: "merge --run-group \(runGroup)",
-                wait: DurationText.seconds(waitLock) ?? 600, breakLock: false)
-            let result: NightMerge.Outcome
-            do {
-                result = try await NightMerge(manifests: try opened.manifestDirectory()).merge(group: runGroup, expectedCount: shards)
-            } catch {
-                await lock.release()
-                throw error
+            let manifests = try opened.manifestDirectory()
+            let (group, count) = (runGroup, shards)
+            let result = try await opened.withLock(
+                scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: DurationText.seconds(waitLock) ?? 600
+            ) {
+                try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count)
             }
-            await lock.release()
             print(Self.describe(result, group: runGroup))
             switch result {
             case .merged(let manifest, let head):

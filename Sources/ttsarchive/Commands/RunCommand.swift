@@ -149,16 +149,9 @@ struct RunCommand: AsyncParsableCommand {
     /// The last shard of a night to finish merges it (under the merge lock); the others leave
     /// it to the last, or to `ttsarchive merge`.
     private func mergeIfLast(opened: OpenedArchive, manifests: ManifestDirectory, group: String, count: Int) async throws {
-        let lock = try await opened.lock(
-            scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: 600, breakLock: false)
-        let result: NightMerge.Outcome
-        do {
-            result = try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
-        } catch {
-            await lock.release()
-            throw error
+        let result = try await opened.withLock(scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: 600) {
+            try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
         }
-        await lock.release()
         // With --json, stdout holds the shard's summary only.
         let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { print($0) }
         say(MergeCommand.describe(result, group: group))
