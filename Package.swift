@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "TTSSimulator",
             dependencies: [
-                "TTSArchiveCore",
+                "TTSArchiveCore", "TTSNative",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -32,7 +32,7 @@ public final class HTTPEngine: Sendable {
     private struct MultiRef: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
     private let multi: MultiRef
-    private let inbox = Mutex<[Command]>([])
+    private let inbox = Locked<[Command]>([])
     private let nextID = Atomic<UInt64>(1)
     private let userAgent: String
 

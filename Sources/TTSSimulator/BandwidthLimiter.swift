@@ -1,4 +1,4 @@
-import Synchronization
+import TTSNative
 
 /// A global pacing of download bytes across all transfers (a virtual-time token bucket).
 ///
@@ -6,7 +6,7 @@ import Synchronization
 /// drained, minus a small burst allowance. The caller sleeps until its start time, so concurrent
 /// transfers interleave fairly and the total never exceeds the rate for long.
 final class BandwidthLimiter: Sendable {
-    private let nextFree = Mutex<ContinuousClock.Instant?>(nil)
+    private let nextFree = Locked<ContinuousClock.Instant?>(nil)
 
     /// Waits until `bytes` more may be sent at `bytesPerSecond`; returns at once without a cap.
     func acquire(_ bytes: Int, bytesPerSecond: Int?) async throws {

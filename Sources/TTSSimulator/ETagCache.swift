@@ -1,12 +1,12 @@
 import Crypto
-import Synchronization
+import TTSNative
 
 /// MD5 ETags of artifacts, computed once per distinct content and then remembered.
 ///
 /// Only the 32-character digests are kept, never the bytes. Concurrent first requests for the
 /// same content share one computation, which matters for a 2 GiB file (seconds of hashing).
 final class ETagCache: Sendable {
-    private let state = Mutex<[ArtifactContent: Task<String, Never>]>([:])
+    private let state = Locked<[ArtifactContent: Task<String, Never>]>([:])
 
     /// The quoted hex MD5 of the whole body, e.g. `"9e107d9d372bb6826bd81d3542a419d6"`.
     func etag(for content: ArtifactContent, body: ArtifactBody) async -> String {

@@ -1,9 +1,9 @@
 import Foundation
+import TTSNative
 import Hummingbird
 public import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// A Huawei Cloud MetaStudio simulator: a real HTTP server on 127.0.0.1 that every test, demo
 /// and benchmark of ttsarchive talks to over sockets.
@@ -77,7 +77,7 @@ import Synchronization
 /// `pending_become_succeeded_after` (none; negative in a patch switches it off).
 public final class MetaStudioSimulator: Sendable {
     private let core: SimulatorCore
-    private let server = Mutex<(group: ServiceGroup, task: Task<Void, Never>)?>(nil)
+    private let server = Locked<(group: ServiceGroup, task: Task<Void, Never>)?>(nil)
     /// The config as given, checked by ``start()``.
     private let requested: SimulatorConfig
 

@@ -1,4 +1,5 @@
 import Foundation
+import TTSNative
 import Logging
 import Synchronization
 import TTSArchiveCore
@@ -9,9 +10,9 @@ import TTSArchiveCore
 /// sections, so no handler ever waits on another one's I/O.
 final class SimulatorCore: Sendable {
     let config: SimulatorConfig
-    let knobs: Mutex<RuntimeKnobs>
-    let world: Mutex<JobWorld>
-    let planner: Mutex<FaultPlanner>
+    let knobs: Locked<RuntimeKnobs>
+    let world: Locked<JobWorld>
+    let planner: Locked<FaultPlanner>
     let stats = SimulatorStats()
     let etags = ETagCache()
     let limiter = BandwidthLimiter()
@@ -19,7 +20,7 @@ final class SimulatorCore: Sendable {
     let wave: SpeechWaveform
     let auth: AuthGate
     let logger: Logger
-    private let startedAt = Mutex(ContinuousClock.now)
+    private let startedAt = Locked(ContinuousClock.now)
     private let boundPort = Atomic<Int>(0)
     private let requestCounter = Atomic<UInt64>(0)
     private let requestSalt: UInt64
@@ -27,9 +28,9 @@ final class SimulatorCore: Sendable {
     init(config: SimulatorConfig, logger: Logger) {
         self.config = config
         self.logger = logger
-        knobs = Mutex(RuntimeKnobs(config: config))
-        world = Mutex(JobWorld(config: config))
-        planner = Mutex(FaultPlanner(seed: config.seed))
+        knobs = Locked(RuntimeKnobs(config: config))
+        world = Locked(JobWorld(config: config))
+        planner = Locked(FaultPlanner(seed: config.seed))
         signer = LinkSigner(seed: config.seed)
         wave = SpeechWaveform(seed: config.seed)
         auth = AuthGate(config: config)

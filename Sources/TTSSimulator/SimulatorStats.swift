@@ -1,4 +1,4 @@
-import Synchronization
+import TTSNative
 
 /// What the simulator served and injected, as `GET /__stats` returns it.
 ///
@@ -61,7 +61,7 @@ public struct SimulatorStatsSnapshot: Sendable, Codable, Hashable {
 
 /// The live counters behind ``SimulatorStatsSnapshot``, safe to bump from any request.
 final class SimulatorStats: Sendable {
-    private let state = Mutex(SimulatorStatsSnapshot())
+    private let state = Locked(SimulatorStatsSnapshot())
 
     func update(_ change: (inout SimulatorStatsSnapshot) -> Void) {
         state.withLock { change(&$0) }

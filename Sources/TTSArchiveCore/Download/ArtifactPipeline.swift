@@ -1,7 +1,6 @@
 import Crypto
 import Dispatch
 import Foundation
-import Synchronization
 import TTSNative
 
 /// Carries one artifact's bytes from the curl thread into the store, across attempts.
@@ -19,7 +18,7 @@ public final class ArtifactPipeline: @unchecked Sendable {
     private let highWater: Int
     private let lowWater: Int
     /// Shared with the curl thread.
-    private let flow = Mutex<Flow>(Flow())
+    private let flow = Locked<Flow>(Flow())
     // Queue-confined state.
     private var writer: (any ObjectWriting)?
     private var md5 = Insecure.MD5()

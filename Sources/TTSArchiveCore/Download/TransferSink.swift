@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 import TTSNative
 
 /// An artifact's ``ArtifactDownloadMachine``, shared by the task that drives it and the curl
 /// thread that reports response heads and bytes to it.
 final class MachineBox: Sendable {
-    let machine: Mutex<ArtifactDownloadMachine>
-    init(_ machine: ArtifactDownloadMachine) { self.machine = Mutex(machine) }
+    let machine: Locked<ArtifactDownloadMachine>
+    init(_ machine: ArtifactDownloadMachine) { self.machine = Locked(machine) }
     func callAsFunction<R: Sendable>(_ body: (inout ArtifactDownloadMachine) -> R) -> R { machine.withLock { body(&$0) } }
 }
 
@@ -25,7 +24,7 @@ final class TransferSink: HTTPBodySink {
 
     private let pipeline: ArtifactPipeline
     private let box: MachineBox
-    let state = Mutex(State())
+    let state = Locked(State())
 
     init(pipeline: ArtifactPipeline, box: MachineBox) {
         self.pipeline = pipeline

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TTSNative
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +21,7 @@ public final class ArchiveLock: Sendable {
     /// The stale or broken lock this one replaced, if any (for a log line).
     public let replaced: LockStatus?
     private let fd: Int32
-    private let released = Mutex(false)
+    private let released = Locked(false)
 
     private init(path: String, holder: LockHolder, replaced: LockStatus?, fd: Int32) {
         self.path = path

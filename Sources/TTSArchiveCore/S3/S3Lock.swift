@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TTSNative
 
 /// A lock in the object store: `PREFIX/locks/<name>.json`, taken by a conditional create
 /// (`If-None-Match: *`), so of two runs that race for it exactly one wins, on any host.
@@ -23,7 +23,7 @@ public final class S3Lock: Sendable {
     let ttl: TimeInterval
     /// The lock that was taken over because it had expired (or `--break-lock`), if any.
     public let replaced: LockStatus?
-    private let heartbeat = Mutex<Task<Void, Never>?>(nil)
+    private let heartbeat = Locked<Task<Void, Never>?>(nil)
 
     private init(client: S3Client, bucket: String, key: String, holder: LockHolder, ttl: TimeInterval, replaced: LockStatus?) {
         self.client = client

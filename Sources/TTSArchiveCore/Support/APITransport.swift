@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import TTSNative
 
 /// A whole (small) API response.
@@ -69,12 +68,12 @@ public struct APITransport: Sendable {
 
 /// Collects a response body in memory up to a limit.
 final class BufferingSink: HTTPBodySink {
-    private let state: Mutex<(bytes: [UInt8], overflowed: Bool)>
+    private let state: Locked<(bytes: [UInt8], overflowed: Bool)>
     private let limit: Int
 
     init(limit: Int) {
         self.limit = limit
-        state = Mutex(([], false))
+        state = Locked(([], false))
     }
 
     var bytes: [UInt8] { state.withLock { $0.bytes } }

@@ -1,4 +1,5 @@
 import Foundation
+import TTSNative
 import Hummingbird
 import Synchronization
 import TTSArchiveCore
@@ -8,9 +9,9 @@ final class InventoryCore: Sendable {
     let config: InventorySimulatorConfig
     let alibaba: [String: [JSONValue]]
     let volcengine: [String: [JSONValue]]
-    let stats = Mutex(InventorySimulatorStats())
+    let stats = Locked(InventorySimulatorStats())
     /// Requests seen per faulty page, so only its first `faultAttempts` fail.
-    private let attempts = Mutex<[String: Int]>([:])
+    private let attempts = Locked<[String: Int]>([:])
     private let counter = Atomic<UInt64>(0)
     /// The bound port, once listening.
     let port = Atomic<Int>(0)

@@ -1,8 +1,8 @@
 import Foundation
+import TTSNative
 import Hummingbird
 public import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Alibaba Cloud ICE and Volcengine VMS, simulated on 127.0.0.1 for inventory tests and demos.
 ///
@@ -26,7 +26,7 @@ import Synchronization
 public final class InventorySimulator: Sendable {
     private let core: InventoryCore
     private let logger: Logger
-    private let server = Mutex<(group: ServiceGroup, task: Task<Void, Never>)?>(nil)
+    private let server = Locked<(group: ServiceGroup, task: Task<Void, Never>)?>(nil)
 
     /// A simulator for `config`; the inventories are generated here, the server starts in ``start()``.
     public init(
