@@ -206,8 +206,11 @@ struct ObjectStoreTests {
     @Test func sweepRemovesDeadWritersTempFilesOnly() throws {
         let dir = TestDirectory("sw")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)
+        // A live writer's named temp file (the path taken without O_TMPFILE), past the memory
+        // limit so that it has a file.
+        store.unnamedFiles.withLock { $0 = false }
         let live = try store.makeWriter()
-        try [1, 2, 3].withUnsafeBytes { try live.write($0) }
+        try sampleBytes(count: 3 * LocalObjectWriter.memoryLimit, seed: 5).withUnsafeBytes { try live.write($0) }
         let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
         // PID 2^22+7 is above Linux's pid_max default range, so no process has it.
         let dead = dir.sub("a/tmp/\(host).4194311.1.tmp")
@@ -215,7 +218,46 @@ struct ObjectStoreTests {
         #expect(store.sweepTemporaries() == 1)
         #expect(!FileManager.default.fileExists(atPath: dead))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).count == 1)
-        _ = try live.commit()
+        #expect(try live.commit().isNew)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).isEmpty)
+    }
+
+    @Test func writersLeaveNoNamedFileWhileTheyWrite() throws {
+        let dir = TestDirectory("un")
+        let store = try LocalObjectStore(root: dir.sub("a"), create: true)
+        let small = try store.makeWriter()
+        try sampleBytes(count: 2_000, seed: 6).withUnsafeBytes { try small.write($0) }
+        let large = try store.makeWriter()
+        try sampleBytes(count: 4 * LocalObjectWriter.memoryLimit, seed: 7).withUnsafeBytes { try large.write($0) }
+        // Only an unnamed file (or memory) holds them: a crash now leaves nothing to sweep.
+        #expect(store.supportsUnnamedFiles())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).isEmpty)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: dir.sub("a/sha256")).isEmpty)
+        let stored = [try small.commit(), try large.commit()]
+        #expect(stored.allSatisfy { $0.isNew })
+        for object in stored {
+            #expect(FileManager.default.fileExists(atPath: dir.sub("a/" + object.path)))
+        }
+        #expect(try StoreVerifier(store: store).run().isClean)
+    }
+
+    @Test func aSmallDuplicateCreatesNoFile() throws {
+        let dir = TestDirectory("sd")
+        let store = try LocalObjectStore(root: dir.sub("a"), create: true)
+        let bytes = sampleBytes(count: 3_000, seed: 8)
+        let first = try StoreUnderTest.put(bytes, into: store, chunk: 1000)
+        let path = dir.sub("a/" + first.path)
+        // With `tmp/` replaced by a plain file no writer can create a file (tests run as root,
+        // so permissions would not stop it): the duplicate must be recognised from memory.
+        try FileManager.default.removeItem(atPath: dir.sub("a/tmp"))
+        try Data().write(to: URL(fileURLWithPath: dir.sub("a/tmp")))
+        let second = try StoreUnderTest.put(bytes, into: store, chunk: 333)
+        #expect(!second.isNew)
+        #expect(second.digest == first.digest)
+        #expect(second.storedSHA256 == first.storedSHA256)
+        #expect(FileManager.default.fileExists(atPath: path))
+        // A new object does need a file, and says why it cannot have one.
+        #expect(throws: StoreError.self) { try StoreUnderTest.put(sampleBytes(count: 3_000, seed: 9), into: store, chunk: 1000) }
     }
 
     @Test(arguments: StoreBackend.allCases)

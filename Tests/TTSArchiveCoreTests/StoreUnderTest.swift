@@ -4,9 +4,11 @@ import TTSTestSupport
 
 @testable import TTSArchiveCore
 
-/// The two backends every store test runs against.
+/// The backends every store test runs against: the local disk as it runs here (unnamed files,
+/// `O_TMPFILE`), the local disk as it runs on a file system without `O_TMPFILE` (named temp
+/// files under `tmp/`), and S3.
 enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
-    case local, s3
+    case local, localNamedTemp, s3
     var description: String { rawValue }
 }
 
@@ -34,9 +36,10 @@ final class StoreUnderTest: @unchecked Sendable {
 
     static func make(_ backend: StoreBackend, _ name: String) async throws -> StoreUnderTest {
         switch backend {
-        case .local:
+        case .local, .localNamedTemp:
             let dir = TestDirectory(name)
             let store = try LocalObjectStore(root: dir.sub("a"), create: true)
+            if backend == .localNamedTemp { store.unnamedFiles.withLock { $0 = false } }
             return StoreUnderTest(backend: backend, store: store, directory: dir, engine: nil, client: nil, location: nil)
         case .s3:
             let seaweed = try await SeaweedFS.shared()

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TTSNative
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,13 +10,16 @@ import Glibc
 /// ```
 /// STORE                     marker: {"format": "ttsarchive.store/v1"}
 /// sha256/ab/ab…(64 hex).gz  objects: one gzip member each, named by the SHA-256 of its content
-/// tmp/                      writers' temp files: <host>.<pid>.<random>.tmp
+/// tmp/                      where writers' unnamed files (O_TMPFILE) live until linked; named
+///                           temp files <host>.<pid>.<random>.tmp only without O_TMPFILE
 /// state/                    run state (journals), see RunJournal
 /// ```
 public struct LocalObjectStore: ObjectStore {
     /// The archive's root directory.
     public let root: String
     public var location: String { root }
+    /// Shared by copies of this value; see ``supportsUnnamedFiles()``.
+    let unnamedFiles = Locked<Bool?>(nil)
 
     static let markerName = "STORE"
     static let markerContent = "{\"format\":\"ttsarchive.store/v1\",\"layout\":\"sha256/<2 hex>/<64 hex>.gz\"}\n"
@@ -61,8 +65,25 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func makeWriter() throws -> any ObjectWriting {
-        try POSIXFile.makeDirectory(absolutePath("tmp"))
-        return try LocalObjectWriter(store: self)
+        LocalObjectWriter(store: self)
+    }
+
+    /// Whether writers can use unnamed files (`O_TMPFILE` + `linkat` through `/proc`), found out
+    /// by the first writer that needs a file; tests set it to false to take the named path.
+    func supportsUnnamedFiles() -> Bool {
+        unnamedFiles.withLock { known in
+            if let known { return known }
+            let works = probeUnnamedFiles()
+            known = works
+            return works
+        }
+    }
+
+    private func probeUnnamedFiles() -> Bool {
+        guard let file = try? POSIXFile.createUnnamed(inDirectory: absolutePath("tmp")) else { return false }
+        let probe = newTempPath()
+        defer { unlink(probe) }
+        return file.linkUnnamed(to: probe) == 0
     }
 
     public func lookup(_ digest: ContentDigest) throws -> StoreEntry? {

@@ -5,76 +5,143 @@ import TTSNative
 import Glibc
 #endif
 
-/// Writes one object into a ``LocalObjectStore``: hashes and deflates as bytes arrive into a
-/// temp file under `tmp/`, then fsyncs and publishes it with `link(2)`, which never replaces an
+/// Writes one object into a ``LocalObjectStore``: hashes and deflates as bytes arrive, then
+/// fsyncs the object's file, gives it its final name with a link that never replaces an
 /// existing object, and fsyncs the directory.
+///
+/// Where the compressed bytes wait until then depends on their size, because on a night of
+/// 1–4 KiB artifacts the file system, not zlib or SHA-256, was the cost (bench/results.md,
+/// section 2: most of the CPU in the kernel). A named temp file per object meant a create and an
+/// unlink in `tmp/`, with every writer queued on that one directory's lock and ext4 searching
+/// for inodes that were not freed a moment ago. So:
+/// - up to ``memoryLimit`` compressed bytes stay in memory; a small object that is already
+///   stored then costs one `stat` and creates no file at all;
+/// - the file, when one is needed, is unnamed (`O_TMPFILE` in `tmp/`) and is named once with
+///   `linkat(2)`: nothing is ever unlinked, and a crash leaves no temp file behind;
+/// - on file systems without `O_TMPFILE` it is a named temp file under `tmp/` as before, which
+///   ``LocalObjectStore/sweepTemporaries(now:)`` removes when its writer died.
 final class LocalObjectWriter: ObjectWriting {
+    /// Compressed bytes held in memory before they go to a file (per writer; a run has one
+    /// writer per artifact in flight, so this bounds the memory of small objects).
+    static let memoryLimit = 256 * 1024
+
     private let store: LocalObjectStore
-    private let tempPath: String
+    /// Compressed bytes not yet in `file`.
+    private var held: [UInt8] = []
+    /// The object's file once it outgrew `held` (or at commit).
     private var file: POSIXFile?
+    /// The named temp file's path, when `file` is one (file systems without `O_TMPFILE`).
+    private var tempPath: String?
     private var encoder: ObjectEncoder!
     var bytesWritten: Int64 { encoder.contentBytes }
     private var done = false
 
-    init(store: LocalObjectStore) throws {
+    init(store: LocalObjectStore) {
         self.store = store
-        tempPath = store.newTempPath()
-        file = try POSIXFile.createExclusive(tempPath)
-        // Unowned: the encoder lives and dies with this writer, and the file closes with it.
-        encoder = ObjectEncoder { [unowned self] bytes in
-            guard let file = self.file else { throw StoreError(.io, path: self.tempPath, detail: "write after abandon") }
-            try file.write(bytes)
-        }
+        // Unowned: the encoder lives and dies with this writer.
+        encoder = ObjectEncoder { [unowned self] bytes in try self.accept(bytes) }
     }
 
     deinit { abandon() }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !done else { throw StoreError(.io, path: tempPath, detail: "write after commit") }
+        guard !done else { throw StoreError(.io, path: store.root, detail: "write after commit or abandon") }
         try encoder.write(bytes)
     }
 
+    private func accept(_ compressed: UnsafeRawBufferPointer) throws {
+        if let file {
+            try file.write(compressed)
+            return
+        }
+        held.append(contentsOf: compressed)
+        if held.count > Self.memoryLimit { _ = try spill() }
+    }
+
+    /// Moves the held bytes into the object's file, creating it.
+    private func spill() throws -> POSIXFile {
+        if let file { return file }
+        let file: POSIXFile
+        do {
+            file = try createFile()
+        } catch {
+            // `tmp/` was removed since the store was opened: make it again, once.
+            try POSIXFile.makeDirectory(store.absolutePath("tmp"))
+            file = try createFile()
+        }
+        self.file = file
+        try held.withUnsafeBytes { try file.write($0) }
+        held = []
+        return file
+    }
+
+    private func createFile() throws -> POSIXFile {
+        if store.supportsUnnamedFiles(), let unnamed = try POSIXFile.createUnnamed(inDirectory: store.absolutePath("tmp")) {
+            return unnamed
+        }
+        let path = store.newTempPath()
+        let file = try POSIXFile.createExclusive(path)
+        tempPath = path
+        return file
+    }
+
     func commit() throws -> StoredObject {
-        guard !done, let file else { throw StoreError(.io, path: tempPath, detail: "commit after abandon") }
-        let (digest, storedSHA256) = try encoder.finish()
-        let storedBytes = encoder.storedBytes
-        try file.sync()
-        let finalPath = store.absolutePath(digest.objectPath)
-        let directory = (finalPath as NSString).deletingLastPathComponent
-        try POSIXFile.makeDirectory(directory)
+        guard !done else { throw StoreError(.io, path: store.root, detail: "commit after commit or abandon") }
         done = true
-        self.file = nil
-        defer { unlink(tempPath) }
-        if link(tempPath, finalPath) == 0 {
-            try POSIXFile.syncDirectory(directory)
-            return StoredObject(
-                digest: digest, size: bytesWritten, storedSize: storedBytes,
-                storedSHA256: storedSHA256, isNew: true)
+        defer { discard() }
+        let (digest, storedSHA256) = try encoder.finish()
+        let finalPath = store.absolutePath(digest.objectPath)
+        // Already stored and still only in memory: nothing to write.
+        if file == nil, POSIXFile.size(of: finalPath) != nil { return try deduplicated(digest) }
+        let file = try spill()
+        try file.sync()
+        let directory = (finalPath as NSString).deletingLastPathComponent
+        var code = publish(file, at: finalPath)
+        if code == ENOENT {
+            // The shard directory is made on first use only: mkdir locks `sha256/` itself.
+            try POSIXFile.makeDirectory(directory)
+            code = publish(file, at: finalPath)
         }
-        let linkError = errno
-        if linkError == EEXIST {
-            // De-duplicated: report the file that is there (its bytes may come from another
-            // zlib build), not the temp file that is discarded.
-            let (storedSize, storedSHA256) = try store.measureStoredFile(digest)
-            return StoredObject(
-                digest: digest, size: bytesWritten, storedSize: storedSize, storedSHA256: storedSHA256, isNew: false)
-        }
-        // Some file systems refuse hard links; rename is atomic too, and with identical content
-        // a lost race only replaces an object by the same bytes.
-        if linkError == EPERM || linkError == EOPNOTSUPP || linkError == EXDEV {
+        if code == EEXIST { return try deduplicated(digest) }
+        if code != 0 {
+            // Some file systems refuse hard links; rename is atomic too, and with identical
+            // content a lost race only replaces an object by the same content.
+            guard let tempPath, code == EPERM || code == EOPNOTSUPP || code == EXDEV else {
+                throw POSIXFile.error(code, finalPath)
+            }
             guard rename(tempPath, finalPath) == 0 else { throw POSIXFile.error(errno, finalPath) }
-            try POSIXFile.syncDirectory(directory)
-            return StoredObject(
-                digest: digest, size: bytesWritten, storedSize: storedBytes,
-                storedSHA256: storedSHA256, isNew: true)
+            self.tempPath = nil
         }
-        throw POSIXFile.error(linkError, finalPath)
+        try POSIXFile.syncDirectory(directory)
+        return StoredObject(
+            digest: digest, size: bytesWritten, storedSize: encoder.storedBytes,
+            storedSHA256: storedSHA256, isNew: true)
+    }
+
+    /// Names the file `finalPath` unless that exists; 0 or the errno.
+    private func publish(_ file: POSIXFile, at finalPath: String) -> Int32 {
+        if let tempPath { return link(tempPath, finalPath) == 0 ? 0 : errno }
+        return file.linkUnnamed(to: finalPath)
+    }
+
+    /// The object is already there: report the file that is there (its bytes may come from
+    /// another zlib build), not the bytes that are discarded.
+    private func deduplicated(_ digest: ContentDigest) throws -> StoredObject {
+        let (storedSize, storedSHA256) = try store.measureStoredFile(digest)
+        return StoredObject(
+            digest: digest, size: bytesWritten, storedSize: storedSize, storedSHA256: storedSHA256, isNew: false)
+    }
+
+    private func discard() {
+        held = []
+        file = nil
+        if let tempPath { unlink(tempPath) }
+        tempPath = nil
     }
 
     func abandon() {
         guard !done else { return }
         done = true
-        file = nil
-        unlink(tempPath)
+        discard()
     }
 }

@@ -30,6 +30,27 @@ final class POSIXFile {
         return POSIXFile(fd: fd, path: path)
     }
 
+    /// Creates an unnamed file in `directory` (`O_TMPFILE`), open for writing and reading back;
+    /// nil when the file system cannot (then use a named temp file). The file has no name until
+    /// ``linkUnnamed(to:)`` gives it one, so a crash leaves nothing behind.
+    static func createUnnamed(inDirectory directory: String) throws -> POSIXFile? {
+        // glibc's O_TMPFILE macro is not imported into Swift; its value is the same on every
+        // Linux architecture Swift supports: __O_TMPFILE (020000000) | O_DIRECTORY.
+        let fd = open(directory, O_RDWR | O_CLOEXEC | 0o20000000 | O_DIRECTORY, 0o644)
+        if fd >= 0 { return POSIXFile(fd: fd, path: directory) }
+        let code = errno
+        // Kernels or file systems without O_TMPFILE refuse with one of these.
+        if code == EOPNOTSUPP || code == EISDIR || code == EINVAL || code == ENOTSUP { return nil }
+        throw POSIXFile.error(code, directory)
+    }
+
+    /// Gives an unnamed file the name `path` without ever replacing one: like link(2), it fails
+    /// with EEXIST when `path` exists. Returns 0 or the errno.
+    func linkUnnamed(to path: String) -> Int32 {
+        // Through /proc rather than AT_EMPTY_PATH, which needs CAP_DAC_READ_SEARCH.
+        linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno
+    }
+
     static func openForReading(_ path: String) throws -> POSIXFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXFile.error(errno, path) }
