@@ -43,6 +43,19 @@ start_sim() {
 }
 stats() { curl -s "$endpoint/__stats"; }
 
+# Between rows, folders are moved aside, not deleted: on ext4 without a journal (this machine)
+# creating a file scans past every inode freed in the last 60 s (300 s while its inode-table
+# block is dirty), so deleting one row's 25,000 files right before the next row would charge
+# that row for the previous one's cleanup. The trash is emptied between sections, followed by
+# a sync and a pause that outlasts the window.
+discard() { local d; for d in "$@"; do [ -e "$d" ] && mv "$d" "$work/trash/$(date +%s%N)"; done; return 0; }
+empty_trash() {
+  [ -n "$(ls -A "$work/trash" 2>/dev/null)" ] || return 0
+  rm -rf "${work:?}/trash"; mkdir -p "$work/trash"; sync
+  sleep "${BENCH_SETTLE:-65}"
+}
+mkdir -p "$work/trash"
+
 # measure SECTION LABEL REP BYTES FILES -- COMMAND...: times COMMAND (cwd $work) and appends a row.
 # BYTES/FILES may be "-" to be filled by a later `fill` (from the run's own JSON summary).
 measure() {
@@ -87,7 +100,7 @@ dir_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s 
 
 run_tts() { # SECTION LABEL REP [extra run flags...]
   local section=$1 label=$2 rep=$3; shift 3
-  rm -rf "$work/a" "$work/m"
+  discard "$work/a" "$work/m"
   measure "$section" "$label" "$rep" - - -- "$bin/ttsarchive" run --endpoint "$endpoint" --archive "$work/a" --manifests "$work/m" \
     --since "$since" --until "$until" --json "$@"
   [ "$timed_out" = 1 ] || fix_last "$(summary bytes)" "$(summary artifacts_stored)"
@@ -103,25 +116,25 @@ night() {
   for rep in $(seq "$reps"); do
     run_tts "$section" "ttsarchive run --concurrency 8" "$rep" --concurrency 8
     [ "$rep" = 1 ] && cp "$work/m"/*.json "$work/$section-manifest.json" 2>/dev/null || true
-    rm -rf "$work/dl"; mkdir -p "$work/dl"
+    discard "$work/dl"; mkdir -p "$work/dl"
     measure "$section" "curl --parallel --parallel-max 8" "$rep" - "$nlinks" -- \
       sh -c "cd dl && curl --parallel --parallel-max 8 --fail --silent --show-error -K '$work/links/curl.cfg'"
     [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
-    rm -rf "$work/dl"; mkdir -p "$work/dl"
+    discard "$work/dl"; mkdir -p "$work/dl"
     measure "$section" "aria2c -j8" "$rep" - "$nlinks" -- \
       aria2c -j8 -q --allow-overwrite=true --auto-file-renaming=false -d "$work/dl" -i "$work/links/aria2.txt"
     [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
     if command -v wget2 > /dev/null; then
-      rm -rf "$work/w2"; mkdir -p "$work/w2"
+      discard "$work/w2"; mkdir -p "$work/w2"
       measure "$section" "wget2 --max-threads=8" "$rep" - "$nlinks" -- \
         wget2 -q --max-threads=8 --no-robots -x -nH -P "$work/w2" -i "$work/links/urls.txt"
       [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/w2")" "$nlinks"
-      rm -rf "$work/w2"
+      discard "$work/w2"
     fi
     measure "$section" "shell: curl + sha256sum + pigz -p2 -n -6 + mv" "$rep" - "$nlinks" -- \
       bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh"
     [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
-    rm -rf "$work/sh"
+    discard "$work/sh"
     # The compression limit, on the bytes curl downloaded (in memory, both cores).
     python3 "$scripts/bench_compress.py" "$work/dl" 2 > "$work/compress.txt"
     read -r csecs cbytes cfiles _ < "$work/compress.txt"
@@ -129,8 +142,9 @@ night() {
       "$csecs" "-" "-" "$cbytes" "$cfiles" "$(cut -d' ' -f1 /proc/loadavg)" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
     echo "  compression limit rep $rep: ${csecs}s for $cbytes bytes"
   done
-  rm -rf "$work/dl" "$work/a" "$work/m"
+  discard "$work/dl" "$work/a" "$work/m"
   stop_sim
+  empty_trash
 }
 
 night audio --jobs "$audio_jobs" --audio-min-bytes 500000 --audio-max-bytes 5000000

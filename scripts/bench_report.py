@@ -102,6 +102,9 @@ w(f"- Software: release build ({bindir}); {cmd(['swift', '--version'])}; zlib {z
 w("- Source: `ttsarchive-sim` (seed 42) on 127.0.0.1, the same world and the same links for every tool "
   "(links listed with `X-Auth-Token`). Wall time, CPU (user+sys of the whole process tree) and peak RSS "
   "(largest single process) from `/usr/bin/time`. MB = 10⁶ bytes of source (uncompressed) data.")
+w("- Files: each row writes into a fresh folder; earlier rows' folders are moved aside and deleted only "
+  "between sections, followed by a sync and a 65 s pause, because this ext4 (no journal) slows every file "
+  "creation for a minute or more after many deletions and one row would otherwise pay for another's cleanup.")
 w("")
 
 targets = []

@@ -29,15 +29,26 @@ final class CurlTransfer {
 
     /// A header line, including the status line of each response (1xx, redirects, final).
     func onHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        // Byte-level, not Foundation's trimmingCharacters: this runs for every header of every
+        // transfer on the engine thread, and on a night of small files it showed in profiles.
+        guard let line = Self.trimmed(bytes, 0, bytes.count) else { return }
+        if line.count >= 5 && bytes[line.lowerBound] == UInt8(ascii: "H") && bytes[line.lowerBound..<line.lowerBound + 5].elementsEqual("HTTP/".utf8) {
             fields.removeAll(keepingCapacity: true)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self).lowercased()
+        let value = Self.trimmed(bytes, colon + 1, line.upperBound).map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
         fields.append(HTTPField(name, value))
+    }
+
+    /// `lower..<upper` without leading and trailing spaces, tabs, CRs and LFs; nil if empty.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ lower: Int, _ upper: Int) -> Range<Int>? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var start = lower, end = upper
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+        return start < end ? start..<end : nil
     }
 
     private var head: HTTPResponseHead { HTTPResponseHead(status: easy.responseCode, headers: fields) }

@@ -15,23 +15,39 @@ struct StoreProcessTests {
         process.standardInput = input
         process.standardOutput = Pipe()
         try process.run()
-        let chunk = Data(repeating: 0x5a, count: 1 << 20)
-        for _ in 0..<8 { input.fileHandleForWriting.write(chunk) }
-        // Wait until the temp file holds data, then kill without letting it finish.
+        // Incompressible, so the object outgrows the writer's memory buffer and needs a file.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var noise = [UInt8](repeating: 0, count: 1 << 20)
+        for i in noise.indices {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            noise[i] = UInt8(truncatingIfNeeded: state >> 56)
+        }
+        for _ in 0..<8 { input.fileHandleForWriting.write(Data(noise)) }
+        // Wait until the writer holds its object's file: unnamed (O_TMPFILE) in `tmp/`, so only
+        // /proc shows it, as "<archive>/tmp/#<inode> (deleted)".
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? FileManager.default.contentsOfDirectory(atPath: archive + "/tmp"))?.isEmpty ?? true {
+        while Date() < deadline, !Self.holdsFile(process.processIdentifier, under: archive + "/tmp/") {
             try await Task.sleep(for: .milliseconds(10))
         }
+        #expect(Self.holdsFile(process.processIdentifier, under: archive + "/tmp/"))
         kill(process.processIdentifier, SIGKILL)
         await ToolProcess.wait(process)
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(try objects(in: archive) == before)
-        #expect(try !FileManager.default.contentsOfDirectory(atPath: archive + "/tmp").isEmpty)
+        // The killed writer's file had no name: nothing is left to sweep.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/tmp").isEmpty)
 
-        // The next use sweeps the dead writer's temp file, and the store verifies clean.
         #expect(try await ToolProcess.run(["put", "--archive", archive, "-"], stdin: Data("next".utf8)).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: archive + "/tmp").isEmpty)
         #expect(try await ToolProcess.run(["verify", "--archive", archive, "--manifests", archive + "-manifests"]).status == 0)
+    }
+
+    /// Whether process `pid` has a file open whose path starts with `prefix`.
+    static func holdsFile(_ pid: Int32, under prefix: String) -> Bool {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        return fds.contains { fd in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(prefix) ?? false
+        }
     }
 
     @Test func twoProcessesPutTheSameContentAtOnce() async throws {
