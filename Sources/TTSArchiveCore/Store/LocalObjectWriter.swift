@@ -23,7 +23,7 @@ import Glibc
 final class LocalObjectWriter: ObjectWriting {
     /// Compressed bytes held in memory before they go to a file (per writer; a run has one
     /// writer per artifact in flight, so this bounds the memory of small objects).
-    static let memoryLimit = 256 * 1024
+    static let memoryLimit = 64 * 1024
 
     private let store: LocalObjectStore
     /// Compressed bytes not yet in `file`.
