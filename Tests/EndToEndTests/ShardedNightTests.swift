@@ -153,9 +153,11 @@ struct ShardedNightTests {
         let again = try await S3Lock.acquire("shards-g-shard-0-of-2", in: root, client: client, command: "run --shard 0/2")
         await again.release()
         await other.release()
-        // A live holder renews its lock: past its first expiry it still keeps others out.
-        let renewed = try await S3Lock.acquire("renewed", in: root, client: client, command: "run (long)", ttl: 1.5)
-        try await Task.sleep(for: .seconds(3))
+        // A live holder renews its lock: past its first expiry it still keeps others out. (A 6 s
+        // lease renewed every 2 s: with 1.5 s, one slow GET+PUT against a SeaweedFS busy with the
+        // parallel suite let the lease lapse; expiries are written to the second.)
+        let renewed = try await S3Lock.acquire("renewed", in: root, client: client, command: "run (long)", ttl: 6)
+        try await Task.sleep(for: .seconds(8))
         await #expect(throws: ArchiveLockError.self) {
             _ = try await S3Lock.acquire("renewed", in: root, client: client, command: "run")
         }
