@@ -59,9 +59,12 @@ public struct LocalObjectStore: ObjectStore {
 
     func absolutePath(_ relative: String) -> String { root + "/" + relative }
 
+    /// This host in temp file names (`<host>.<pid>.<random>.tmp`), which the sweep reads back.
+    /// Looked up once: Foundation's `hostName` may resolve the name.
+    static let hostTag = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
+
     func newTempPath() -> String {
-        let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
-        return absolutePath("tmp/\(host).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp")
+        absolutePath("tmp/\(Self.hostTag).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp")
     }
 
     public func makeWriter() throws -> any ObjectWriting {
@@ -140,7 +143,7 @@ public struct LocalObjectStore: ObjectStore {
     @discardableResult
     public func sweepTemporaries(now: Date = Date()) -> Int {
         let fm = FileManager.default
-        let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
+        let host = Self.hostTag
         var removed = 0
         for name in (try? fm.contentsOfDirectory(atPath: absolutePath("tmp"))) ?? [] {
             let path = absolutePath("tmp/\(name)")

@@ -40,7 +40,7 @@ final class POSIXFile {
         if fd >= 0 { return POSIXFile(fd: fd, path: directory) }
         let code = errno
         // Kernels or file systems without O_TMPFILE refuse with one of these.
-        if code == EOPNOTSUPP || code == EISDIR || code == EINVAL || code == ENOTSUP { return nil }
+        if code == EOPNOTSUPP || code == EISDIR || code == EINVAL { return nil }
         throw POSIXFile.error(code, directory)
     }
 
