@@ -84,6 +84,12 @@ def wire_header_value(v):
         return v
 
 
+def wire_headers():
+    """Every header the HTTP library would send, its own (Content-Length, Accept-Encoding, …)
+    included: what a gateway sees, signed or not. The simulator's verifiers are checked on these."""
+    return [[k, wire_header_value(str(v))] for k, v in Wire.last.headers.items()]
+
+
 def pairs(d):
     return [[k, wire_header_value(str(v))] for k, v in d.items()]
 
@@ -153,7 +159,8 @@ def huawei_vectors():
                       "ak": HW_AK, "sk": HW_SK, "date": FIXED_ISO},
             "output": {"headers": pairs(headers), "authorization": headers["Authorization"],
                        "canonical_request": captured["canonical"], "string_to_sign": captured["sts"],
-                       "wire_path": wire_path, "wire_query": wire_query},
+                       "wire_path": wire_path, "wire_query": wire_query,
+                       "wire_headers": wire_headers()},
         }
 
     out = []
@@ -191,6 +198,9 @@ def huawei_vectors():
             [("dry_run", "true")], body=json.dumps({"text": "你好, world", "voice_asset_id": "a1"}, ensure_ascii=False))
     generic("post_empty_body", "POST with an empty body", "POST", "/v1/{project_id}/ttsc/tts-jobs/", {},
             [], body="")
+    generic("post_empty_body_content_type", "POST with an empty body and a form Content-Type", "POST",
+            "/v1/{project_id}/ttsc/tts-jobs", {}, [("dry_run", "true")],
+            headers={"Content-Type": "application/x-www-form-urlencoded"}, body="")
     generic("unsigned_payload", "non-JSON Content-Type: UNSIGNED-PAYLOAD", "PUT",
             "/v1/{project_id}/files/{file}", {"file": "a.txt"}, [],
             headers={"Content-Type": "text/plain"}, body="plain text body\n")
@@ -275,7 +285,8 @@ def alibaba_vectors():
                       "action": action, "version": version},
             "output": {"headers": pairs(headers), "authorization": headers["Authorization"],
                        "canonical_request": captured["canonical"], "string_to_sign": captured["sts"],
-                       "wire_path": wire_path, "wire_query": wire_query},
+                       "wire_path": wire_path, "wire_query": wire_query,
+                       "wire_headers": wire_headers()},
         }
 
     out = []
@@ -293,11 +304,11 @@ def alibaba_vectors():
     out.append(record("list_customized_voice_jobs_sts", "with an STS security token",
                       "ListCustomizedVoiceJobs", "2020-11-09", token=ALI_TOKEN))
 
-    def generic(name, description, query, body=None, method="POST"):
+    def generic(name, description, query, body=None, method="POST", headers=None):
         params = open_api_util_models.Params(
             action="ListCustomizedVoiceJobs", version="2020-11-09", protocol="HTTPS", pathname="/",
             method=method, auth_type="AK", style="RPC", req_body_type="formData", body_type="json")
-        req = open_api_util_models.OpenApiRequest(query=Utils.query(query), body=body)
+        req = open_api_util_models.OpenApiRequest(query=Utils.query(query), body=body, headers=headers)
         c.call_api(params, req, rt)
         out.append(record(name, description, "ListCustomizedVoiceJobs", "2020-11-09"))
 
@@ -308,6 +319,9 @@ def alibaba_vectors():
     generic("form_body", "formData body (content-type set by the SDK)", {"PageNo": 1},
             body={"Name": "声音 1", "Remark": "a&b=c"})
     generic("no_query_get", "GET without a query", {}, method="GET")
+    generic("post_empty_body_content_type", "POST with an empty body and a content-type header",
+            {"PageNo": 1, "PageSize": 10, "Type": "Basic"},
+            headers={"content-type": "application/x-www-form-urlencoded"})
     return out
 
 
@@ -376,7 +390,8 @@ def volcengine_vectors():
                       "date": FIXED_ISO, "region": creds.region, "service": creds.service},
             "output": {"headers": pairs(headers), "authorization": headers["Authorization"],
                        "canonical_request": captured["canonical"], "string_to_sign": captured["sts"],
-                       "wire_path": wire_path, "wire_query": wire_query},
+                       "wire_path": wire_path, "wire_query": wire_query,
+                       "wire_headers": wire_headers()},
         }
 
     out = []
@@ -408,6 +423,9 @@ def volcengine_vectors():
     api("FormPost", "POST", "/")
     svc.post("FormPost", {"Type": "0"}, {"Name": "声音 1", "Remark": "a&b=c"})
     out.append(record("post_form", "POST with a form body (SDK sets Content-Type)", "POST"))
+    api("EmptyPost", "POST", "/")
+    svc.post("EmptyPost", {"Type": "0"}, {})
+    out.append(record("post_empty_body_content_type", "POST with an empty body (SDK sets Content-Type)", "POST"))
     api("JsonPost", "POST", "/")
     svc.json("JsonPost", {}, json.dumps({"Type": 1, "Text": "你好"}, ensure_ascii=False))
     out.append(record("post_json", "POST with a JSON body", "POST"))

@@ -13,6 +13,7 @@ payload hash.
 Keys are fake; nothing here talks to a real object store.
 """
 
+import base64
 import datetime as _dt
 import importlib.metadata as md
 import json
@@ -97,6 +98,8 @@ def capture(name, c, region, call):
         "wire_headers": headers,
         "payload_sha256": next(v for k, v in headers if k.lower() == "x-amz-content-sha256"),
         "body_len": len(body),
+        # The body itself, so a gateway-side check can hash what would arrive.
+        "body_b64": base64.b64encode(body).decode(),
         "expected": {
             "x-amz-date": next(v for k, v in headers if k.lower() == "x-amz-date"),
             "authorization": next(v for k, v in headers if k.lower() == "authorization"),
@@ -129,6 +132,9 @@ def main(out_dir):
         vectors.append(capture(f"delete-object {tag}", c, region, lambda c: c.delete_object(Bucket="tts-archive", Key="archive/locks/shard-0-of-3.json")))
         vectors.append(capture(f"key with unicode and spaces {tag}", c, region, lambda c: c.head_object(Bucket="tts-archive", Key="manifests/语音 a+b=c~!$'()*,;:@.json")))
         vectors.append(capture(f"create-bucket {tag}", c, region, lambda c: c.create_bucket(Bucket="tts-archive")))
+        # POST, empty body, a Content-Type: signed like every other header botocore sends.
+        vectors.append(capture(f"post empty body content-type {tag}", c, region, lambda c: c.create_multipart_upload(
+            Bucket="tts-archive", Key="archive/empty", ContentType="application/x-www-form-urlencoded")))
     c = client(local, "us-east-1", token=TOKEN)
     vectors.append(capture("head-object with session token", c, "us-east-1", lambda c: c.head_object(Bucket="tts-archive", Key=key)))
     doc = {

@@ -54,7 +54,9 @@ final class CurlEasy {
 
     func setHeaders(_ fields: [HTTPField]) throws(SetupError) {
         for field in fields {
-            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+            // `Name:` with nothing after the colon is curl's spelling of "send no such header".
+            let line = field.value.isEmpty ? "\(field.name):" : "\(field.name): \(field.value)"
+            headerList = curl_slist_append(headerList, line)
         }
         try check(CCurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), CURLOPT_HTTPHEADER)
     }
@@ -94,7 +96,11 @@ final class CurlEasy {
         try set(CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
         try set(CURLOPT_LOW_SPEED_LIMIT, request.lowSpeedBytes)
         try set(CURLOPT_LOW_SPEED_TIME, request.lowSpeedSeconds)
-        try set(CURLOPT_USERAGENT, userAgent)
+        // A signed request carries its own User-Agent (the SDKs sign it); curl's would replace
+        // nothing then, but it must not be added to one that has none either way.
+        if !request.headers.contains(where: { $0.name.lowercased() == "user-agent" }) {
+            try set(CURLOPT_USERAGENT, userAgent)
+        }
         if let max = request.maxBodyBytes { try set(CURLOPT_MAXFILESIZE_LARGE, offset: max) }
         if let from = request.rangeFrom { try set(CURLOPT_RANGE, "\(from)-") }
         if let upload = request.upload {
@@ -102,7 +108,7 @@ final class CurlEasy {
             try set(CURLOPT_UPLOAD, true)
             try set(CURLOPT_INFILESIZE_LARGE, offset: upload.length)
             try check(CCurl_easy_setopt_read_callback(handle, curlReadCallback), CURLOPT_READFUNCTION)
-            try setHeaders(request.headers + [HTTPField("Expect", "")])
+            try setHeaders(Self.wireHeaders(request.headers))
             return
         }
         switch request.method {
@@ -120,8 +126,21 @@ final class CurlEasy {
                 try check(code, CURLOPT_COPYPOSTFIELDS)
             }
         }
-        // curl would add "Expect: 100-continue" to large POST bodies; disable it.
-        try setHeaders(request.headers + [HTTPField("Expect", "")])
+        try setHeaders(Self.wireHeaders(request.headers))
+    }
+
+    /// Headers libcurl adds on its own unless told not to: `Accept: */*` on every request,
+    /// `Content-Type: application/x-www-form-urlencoded` on a POST body, `Expect: 100-continue`
+    /// on large uploads.
+    static let curlDefaults = ["Accept", "Content-Type", "Expect"]
+
+    /// The request's headers, and an empty `Name:` for each of curl's defaults the request does
+    /// not set, which makes curl send none. A signature covers the headers it was given; a header
+    /// added behind the signer's back is one the cloud may require signed (ACS3 refuses an
+    /// unsigned `content-type`), so nothing reaches the wire that the caller did not ask for.
+    static func wireHeaders(_ headers: [HTTPField]) -> [HTTPField] {
+        let given = Set(headers.map { $0.name.lowercased() })
+        return headers + curlDefaults.filter { !given.contains($0.lowercased()) }.map { HTTPField($0, "") }
     }
 }
 

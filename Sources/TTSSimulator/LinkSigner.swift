@@ -32,7 +32,7 @@ struct LinkSigner: Sendable {
         else { return .missingParameters }
         guard accessKey == accessKeyID, let expires = Int64(expiresText) else { return .badSignature }
         let expected = sign(bucket: bucket, objectKey: objectKey, expires: expiresText)
-        guard Self.constantTimeEquals(Array(expected.utf8), Array(given.utf8)) else { return .badSignature }
+        guard GatewayCrypto.constantTimeEquals(expected, given) else { return .badSignature }
         return Double(expires) < now ? .expired(expires) : .valid
     }
 
@@ -40,13 +40,6 @@ struct LinkSigner: Sendable {
         let text = "GET\n\n\n\(expires)\n/\(bucket)/\(objectKey)"
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key))
         return Data(mac).base64EncodedString()
-    }
-
-    private static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }
 

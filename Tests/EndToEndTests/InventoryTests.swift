@@ -167,7 +167,7 @@ struct InventoryTests {
             dir, ["--alibaba", "--volcengine"], environment: clouds.environment(alibabaSecret: badSecret, volcengineSecret: badSecret))
         #expect(both.status == 3, "\(both.stdout)\(both.stderr)")
         let refused = try #require(try Self.manifests(dir).last)
-        #expect(refused.clouds["volcengine"]?.error?.code == "SignatureNotMatch")
+        #expect(refused.clouds["volcengine"]?.error?.code == "SignatureDoesNotMatch")
         for file in try FileManager.default.contentsOfDirectory(atPath: dir.sub("manifests")) {
             let text = try String(contentsOfFile: dir.sub("manifests/" + file), encoding: .utf8)
             #expect(!text.contains(badSecret) && !text.contains(clouds.inventory.config.volcengineSecretKey))

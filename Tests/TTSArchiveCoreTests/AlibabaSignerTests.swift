@@ -27,39 +27,7 @@ struct AlibabaSignerTests {
         #expect(result.signed.wireQuery == vector.output.wireQuery)
     }
 
-    @Test("verify accepts the SDK's request and refuses altered ones", arguments: try SignerVector.load("alibaba"))
-    func verifyRoundTrip(_ vector: SignerVector) throws {
-        let now = try vector.date
-        let body = Array(vector.input.body.utf8)
-        func check(
-            query: String? = nil, headers: [HTTPHeader]? = nil, body checkedBody: [UInt8]? = nil,
-            at time: Date? = nil, secrets: [String: String]? = nil
-        ) -> SignatureCheck {
-            let table = secrets ?? [vector.input.ak: vector.input.sk]
-            return AlibabaSigner.verify(
-                method: vector.input.method, rawPath: vector.output.wirePath,
-                rawQuery: query ?? vector.output.wireQuery, headers: headers ?? vector.sentHeaders,
-                body: checkedBody ?? body, now: time ?? now, secretKey: { table[$0] })
-        }
-        let ak = vector.input.ak
-        #expect(check() == .valid(accessKey: ak))
-        #expect(
-            check(headers: vector.sentHeaders.map { HTTPHeader($0.name.uppercased(), $0.value) })
-                == .valid(accessKey: ak))
-        let tampered = vector.output.wireQuery.isEmpty ? "PageSize=99" : vector.output.wireQuery + "&PageSize=99"
-        #expect(check(query: tampered) == .mismatch)
-        #expect(
-            check(headers: SignerVector.replacing("x-acs-signature-nonce", with: "other", in: vector.sentHeaders))
-                == .mismatch)
-        #expect(check(body: body + [0x20]) == .mismatch)
-        #expect(check(secrets: [ak: vector.input.sk + "x"]) == .mismatch)
-        #expect(check(at: now.addingTimeInterval(20 * 60)) == .clockSkew)
-        #expect(check(at: now.addingTimeInterval(-20 * 60)) == .clockSkew)
-        #expect(check(secrets: [:]) == .unknownAccessKey(ak))
-        #expect(check(headers: vector.sentHeaders.filter { $0.name != "Authorization" }) == .missing)
-    }
-
-    @Test("a ListCustomizedVoiceJobs call our signer made is accepted by verify")
+    @Test("a ListCustomizedVoiceJobs call our signer makes carries the STS token and ACS3's comma form")
     func ownRequestVerifies() throws {
         let date = try Date("2025-06-09T10:48:07Z", strategy: .iso8601)
         let request = SigningRequest(
@@ -73,10 +41,6 @@ struct AlibabaSignerTests {
         let authorization = try #require(SigningHeaders.first("Authorization", in: signed.headers))
         #expect(authorization.hasPrefix("ACS3-HMAC-SHA256 Credential=AKTESTEXAMPLE0000002,SignedHeaders="))
         #expect(!authorization.contains(", "))
-        let check = AlibabaSigner.verify(
-            method: "POST", rawPath: signed.wirePath, rawQuery: signed.wireQuery, headers: signed.headers,
-            body: [], now: date, secretKey: { $0 == "AKTESTEXAMPLE0000002" ? "secret" : nil })
-        #expect(check == .valid(accessKey: "AKTESTEXAMPLE0000002"))
     }
 
     @Test("a repeated query name keeps its last value, as the SDK's dict does")

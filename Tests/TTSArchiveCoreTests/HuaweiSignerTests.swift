@@ -79,37 +79,7 @@ struct HuaweiSignerTests {
         #expect(result.signed.wireQuery == vector.output.wireQuery)
     }
 
-    @Test("verify accepts the SDK's request and refuses altered ones", arguments: try SignerVector.load("huawei"))
-    func verifyRoundTrip(_ vector: SignerVector) throws {
-        let now = try vector.date
-        let body = Array(vector.input.body.utf8)
-        func check(
-            query: String? = nil, headers: [HTTPHeader]? = nil, body checkedBody: [UInt8]? = nil,
-            at time: Date? = nil, secrets: [String: String]? = nil
-        ) -> SignatureCheck {
-            let table = secrets ?? [vector.input.ak: vector.input.sk]
-            return HuaweiSigner.verify(
-                method: vector.input.method, rawPath: vector.output.wirePath,
-                rawQuery: query ?? vector.output.wireQuery, headers: headers ?? vector.sentHeaders,
-                body: checkedBody ?? body, now: time ?? now, secretKey: { table[$0] })
-        }
-        #expect(check() == .valid(accessKey: vector.input.ak))
-        let lowered = vector.sentHeaders.map { HTTPHeader($0.name.lowercased(), $0.value) }
-        #expect(check(headers: lowered) == .valid(accessKey: vector.input.ak))
-        let tampered = vector.output.wireQuery.isEmpty ? "limit=99" : vector.output.wireQuery + "&limit=99"
-        #expect(check(query: tampered) == .mismatch)
-        #expect(check(secrets: [vector.input.ak: vector.input.sk + "x"]) == .mismatch)
-        #expect(check(at: now.addingTimeInterval(20 * 60)) == .clockSkew)
-        #expect(check(at: now.addingTimeInterval(-20 * 60)) == .clockSkew)
-        #expect(check(at: now.addingTimeInterval(14 * 60)) == .valid(accessKey: vector.input.ak))
-        #expect(check(secrets: [:]) == .unknownAccessKey(vector.input.ak))
-        #expect(check(headers: vector.sentHeaders.filter { $0.name != "Authorization" }) == .missing)
-        if !body.isEmpty, SigningHeaders.first("X-Sdk-Content-Sha256", in: vector.sentHeaders) == nil {
-            #expect(check(body: body + [0x20]) == .mismatch)
-        }
-    }
-
-    @Test("a request our signer made is accepted by verify")
+    @Test("a request our signer makes carries the SDK's date, content type and wire query")
     func ownRequestVerifies() throws {
         let date = try Date("2025-06-09T10:48:07Z", strategy: .iso8601)
         let request = SigningRequest(
@@ -120,33 +90,6 @@ struct HuaweiSignerTests {
         #expect(SigningHeaders.first("X-Sdk-Date", in: signed.headers) == "20250609T104807Z")
         #expect(SigningHeaders.first("Content-Type", in: signed.headers) == "application/json")
         #expect(signed.wireQuery == "create_since=2025-06-09T00%3A00%3A00Z&q=a%2Bb%20c%2F%E8%AF%AD")
-        let check = HuaweiSigner.verify(
-            method: "GET", rawPath: signed.wirePath, rawQuery: signed.wireQuery, headers: signed.headers,
-            body: [], now: date, secretKey: { $0 == "AKTESTEXAMPLE0000001" ? "sk-1" : nil })
-        #expect(check == .valid(accessKey: "AKTESTEXAMPLE0000001"))
-    }
-
-    @Test("malformed Authorization headers are named, never echoing the signature")
-    func malformed() {
-        let base = [HTTPHeader("Host", "h"), HTTPHeader("X-Sdk-Date", "20250609T104807Z")]
-        func check(_ authorization: String, date: String = "20250609T104807Z") -> SignatureCheck {
-            HuaweiSigner.verify(
-                method: "GET", rawPath: "/", rawQuery: "",
-                headers: SignerVector.replacing("X-Sdk-Date", with: date, in: base) + [
-                    HTTPHeader("Authorization", authorization)
-                ],
-                body: [], now: Date(timeIntervalSince1970: 1_749_466_087), secretKey: { _ in "s" })
-        }
-        #expect(check("Basic abc") == .malformed("Authorization does not start with SDK-HMAC-SHA256"))
-        #expect(
-            check("SDK-HMAC-SHA256 Access=A, SignedHeaders=host;x-sdk-date")
-                == .malformed("Authorization has no Signature"))
-        #expect(
-            check("SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=ab")
-                == .malformed("SignedHeaders does not include x-sdk-date"))
-        #expect(
-            check("SDK-HMAC-SHA256 Access=A, SignedHeaders=host;x-sdk-date, Signature=ab", date: "2025-06-09")
-                == .malformed("X-Sdk-Date is not YYYYMMDDTHHMMSSZ"))
     }
 }
 
@@ -158,15 +101,12 @@ struct SigningPrimitiveTests {
         #expect(SigningCrypto.hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
-    @Test("timestamps format and parse in UTC, and impossible dates are refused")
+    @Test("timestamps format in UTC, fractions dropped")
     func timestamps() throws {
         let date = Date(timeIntervalSince1970: 1_749_466_087.9)
         #expect(SigningTime.compact(date) == "20250609T104807Z")
         #expect(SigningTime.iso8601(date) == "2025-06-09T10:48:07Z")
-        #expect(SigningTime.parseCompact("20250609T104807Z") == Date(timeIntervalSince1970: 1_749_466_087))
-        #expect(SigningTime.parseISO8601("2024-02-29T23:59:59Z") == Date(timeIntervalSince1970: 1_709_251_199))
-        #expect(SigningTime.parseCompact("20250431T000000Z") == nil)
-        #expect(SigningTime.parseISO8601("2025-06-09 10:48:07Z") == nil)
+        #expect(SigningTime.iso8601(Date(timeIntervalSince1970: 1_709_251_199)) == "2024-02-29T23:59:59Z")
     }
 
     @Test("percent-encoding follows Python's quote, quote_plus and parse_qsl")

@@ -2,7 +2,7 @@ public import Foundation
 
 /// Alibaba Cloud `ACS3-HMAC-SHA256` request signing, byte for byte as `alibabacloud-tea-openapi`
 /// (0.4.x, the generator of `alibabacloud_ice20201109`) signs an RPC-style call such as ICE
-/// `ListCustomizedVoiceJobs`, and the matching server-side check.
+/// `ListCustomizedVoiceJobs`.
 ///
 /// The SDK sends that call as `POST /` with the parameters in the query string and no body;
 /// `Action` and `Version` travel as `x-acs-action` / `x-acs-version` headers, not as query
@@ -81,57 +81,6 @@ public struct AlibabaSigner: Sendable {
             .joined(separator: "&")
         let wirePath = PercentEncoding.quote(request.path.isEmpty ? "/" : request.path, safe: "/~")
         return (SignedRequest(headers: headers, wireQuery: wireQuery, wirePath: wirePath), canonical, toSign)
-    }
-
-    /// Checks a request as a server received it. `rawPath`/`rawQuery` are exactly as on the
-    /// wire; only the headers named in `SignedHeaders` count, and `x-acs-content-sha256` must
-    /// be the body's hash.
-    public static func verify(
-        method: String, rawPath: String, rawQuery: String, headers: [HTTPHeader], body: [UInt8],
-        now: Date, maxSkew: TimeInterval = 900, secretKey: (String) -> String?
-    ) -> SignatureCheck {
-        guard let authorization = SigningHeaders.first("Authorization", in: headers) else { return .missing }
-        let parsed: (accessKey: String, signedHeaders: [String], signature: String)
-        do throws(AuthorizationProblem) {
-            let fields = try AuthorizationFields.parse(authorization, algorithm: algorithm)
-            parsed = (
-                try fields.require("Credential"),
-                try fields.require("SignedHeaders").split(separator: ";").map { String($0) },
-                try fields.require("Signature")
-            )
-        } catch {
-            return .malformed(error.description)
-        }
-        for required in ["host", "x-acs-date", "x-acs-content-sha256"] where !parsed.signedHeaders.contains(required) {
-            return .malformed("SignedHeaders does not include \(required)")
-        }
-        guard let stamp = SigningHeaders.first("x-acs-date", in: headers) else {
-            return .malformed("x-acs-date header is missing")
-        }
-        guard let signedAt = SigningTime.parseISO8601(stamp) else {
-            return .malformed("x-acs-date is not YYYY-MM-DDTHH:MM:SSZ")
-        }
-        guard let secret = secretKey(parsed.accessKey) else { return .unknownAccessKey(parsed.accessKey) }
-        if SigningTime.isSkewed(signedAt, now: now, maxSkew: maxSkew) { return .clockSkew }
-
-        let payloadHash = SigningCrypto.sha256Hex(body)
-        guard SigningHeaders.first("x-acs-content-sha256", in: headers)?.lowercased() == payloadHash else {
-            return .mismatch
-        }
-        var received: [HTTPHeader] = []
-        for name in parsed.signedHeaders {
-            let values = SigningHeaders.values(name, in: headers)
-            guard !values.isEmpty else { return .malformed("signed header \(name) is missing") }
-            received += values.map { HTTPHeader(name, $0) }
-        }
-        let (canonicalHeaders, signedNames) = canonicalHeaders(received)
-        let path = PercentEncoding.unquote(rawPath)
-        let canonical = canonicalRequest(
-            method: method, path: path, query: dictionary(PercentEncoding.parseQuery(rawQuery)),
-            canonicalHeaders: canonicalHeaders, signedNames: signedNames, payloadHash: payloadHash)
-        let expected = signature(stringToSign(canonical), secret: secret)
-        return SigningCrypto.constantTimeEquals(expected, parsed.signature.lowercased())
-            ? .valid(accessKey: parsed.accessKey) : .mismatch
     }
 
     // MARK: - The SDK's canonical forms

@@ -1,7 +1,8 @@
 public import Foundation
 
 /// Huawei Cloud `SDK-HMAC-SHA256` request signing, byte for byte as `huaweicloudsdkcore`'s
-/// `Signer` (Python SDK 3.1.x) signs, and the matching server-side check.
+/// `Signer` (Python SDK 3.1.x) signs.
+/// (The gateway's side is checked by the simulator's own verifier, written apart from this.)
 ///
 /// What the SDK does, and so what this does:
 /// - every header whose name has no `_` is signed, names lower-cased and sorted, values
@@ -71,53 +72,6 @@ public struct HuaweiSigner: Sendable {
             headers: headers, wireQuery: Self.canonicalQuery(request.query),
             wirePath: Self.encodedPath(request.path))
         return (signed, canonical, toSign)
-    }
-
-    /// Checks a request as a server received it. `rawPath`/`rawQuery` are exactly as on the
-    /// wire (still percent-encoded); `secretKey` maps an access key to its secret, or nil.
-    public static func verify(
-        method: String, rawPath: String, rawQuery: String, headers: [HTTPHeader], body: [UInt8],
-        now: Date, maxSkew: TimeInterval = 900,
-        secretKey: (String) -> String?
-    ) -> SignatureCheck {
-        guard let authorization = SigningHeaders.first("Authorization", in: headers) else { return .missing }
-        let parsed: (accessKey: String, signedHeaders: [String], signature: String)
-        do throws(AuthorizationProblem) {
-            let fields = try AuthorizationFields.parse(authorization, algorithm: algorithm)
-            parsed = (
-                try fields.require("Access"),
-                try fields.require("SignedHeaders").split(separator: ";").map { String($0) },
-                try fields.require("Signature")
-            )
-        } catch {
-            return .malformed(error.description)
-        }
-        for required in ["host", "x-sdk-date"] where !parsed.signedHeaders.contains(required) {
-            return .malformed("SignedHeaders does not include \(required)")
-        }
-        guard let stamp = SigningHeaders.first("X-Sdk-Date", in: headers) else {
-            return .malformed("X-Sdk-Date header is missing")
-        }
-        guard let signedAt = SigningTime.parseCompact(stamp) else {
-            return .malformed("X-Sdk-Date is not YYYYMMDDTHHMMSSZ")
-        }
-        guard let secret = secretKey(parsed.accessKey) else { return .unknownAccessKey(parsed.accessKey) }
-        if SigningTime.isSkewed(signedAt, now: now, maxSkew: maxSkew) { return .clockSkew }
-
-        var received: [HTTPHeader] = []
-        for name in parsed.signedHeaders {
-            guard let value = SigningHeaders.first(name, in: headers) else {
-                return .malformed("signed header \(name) is missing")
-            }
-            received.append(HTTPHeader(name, SigningHeaders.pythonStrip(value)))
-        }
-        let canonical = canonicalRequest(
-            method: method, decodedPath: PercentEncoding.unquote(rawPath),
-            query: PercentEncoding.parseQuery(rawQuery), headers: received,
-            signedNames: parsed.signedHeaders, body: body)
-        let expected = signature(stringToSign(canonical: canonical, stamp: stamp), secretKey: secret)
-        return SigningCrypto.constantTimeEquals(expected, parsed.signature.lowercased())
-            ? .valid(accessKey: parsed.accessKey) : .mismatch
     }
 
     // MARK: - The SDK's canonical forms

@@ -1,8 +1,7 @@
 public import Foundation
 
 /// Volcengine `HMAC-SHA256` (V4-style) request signing, byte for byte as the `volcengine`
-/// Python SDK's `SignerV4.sign` (1.0.x) signs a `Service.get`/`post`/`json` call, and the
-/// matching server-side check.
+/// Python SDK's `SignerV4.sign` (1.0.x) signs a `Service.get`/`post`/`json` call.
 ///
 /// What the SDK does, and so what this does:
 /// - `X-Date` (`YYYYMMDDTHHMMSSZ`) and `X-Content-Sha256` (hex SHA-256 of the body, of nothing
@@ -76,60 +75,6 @@ public struct VolcengineSigner: Sendable {
         // `requests` re-quotes the SDK's raw path, leaving RFC 3986 sub-delimiters literal.
         let wirePath = PercentEncoding.quote(path, safe: "/!$&'()*+,;=:@")
         return (SignedRequest(headers: headers, wireQuery: wireQuery, wirePath: wirePath), canonical, toSign)
-    }
-
-    /// Checks a request as a server received it. The region and service are read from the
-    /// credential scope; `rawPath`/`rawQuery` are exactly as on the wire.
-    public static func verify(
-        method: String, rawPath: String, rawQuery: String, headers: [HTTPHeader], body: [UInt8],
-        now: Date, maxSkew: TimeInterval = 900, secretKey: (String) -> String?
-    ) -> SignatureCheck {
-        guard let authorization = SigningHeaders.first("Authorization", in: headers) else { return .missing }
-        let parsed: (credential: [String], signedHeaders: [String], signature: String)
-        do throws(AuthorizationProblem) {
-            let fields = try AuthorizationFields.parse(authorization, algorithm: algorithm)
-            parsed = (
-                try fields.require("Credential").split(separator: "/", omittingEmptySubsequences: false)
-                    .map { String($0) },
-                try fields.require("SignedHeaders").split(separator: ";").map { String($0) },
-                try fields.require("Signature")
-            )
-        } catch {
-            return .malformed(error.description)
-        }
-        guard parsed.credential.count == 5, parsed.credential[4] == "request",
-            !parsed.credential[0].isEmpty
-        else { return .malformed("Credential is not AK/date/region/service/request") }
-        let accessKey = parsed.credential[0]
-        let scope = Array(parsed.credential[1...3])
-        for required in ["host", "x-date"] where !parsed.signedHeaders.contains(required) {
-            return .malformed("SignedHeaders does not include \(required)")
-        }
-        guard let stamp = SigningHeaders.first("X-Date", in: headers) else {
-            return .malformed("X-Date header is missing")
-        }
-        guard let signedAt = SigningTime.parseCompact(stamp) else {
-            return .malformed("X-Date is not YYYYMMDDTHHMMSSZ")
-        }
-        guard stamp.hasPrefix(scope[0]) else { return .malformed("Credential date is not the X-Date day") }
-        guard let secret = secretKey(accessKey) else { return .unknownAccessKey(accessKey) }
-        if SigningTime.isSkewed(signedAt, now: now, maxSkew: maxSkew) { return .clockSkew }
-
-        var received: [HTTPHeader] = []
-        for name in parsed.signedHeaders {
-            guard let value = SigningHeaders.first(name, in: headers) else {
-                return .malformed("signed header \(name) is missing")
-            }
-            received.append(HTTPHeader(name, name == "host" ? signedHost(value) : value))
-        }
-        let canonical = canonicalRequest(
-            method: method, path: PercentEncoding.unquote(rawPath.isEmpty ? "/" : rawPath),
-            grouped: grouped(PercentEncoding.parseQuery(rawQuery)), signed: received,
-            bodyHash: SigningCrypto.sha256Hex(body))
-        let expected = signature(
-            stringToSign(canonical: canonical, stamp: stamp, scope: scope), secretKey: secret, scope: scope)
-        return SigningCrypto.constantTimeEquals(expected, parsed.signature.lowercased())
-            ? .valid(accessKey: accessKey) : .mismatch
     }
 
     // MARK: - The SDK's canonical forms

@@ -83,6 +83,10 @@ extension CloudAPIError {
         "SignatureNotMatch", "SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidAccessKeyId.NotFound",
         "InvalidAccessKeyId.Inactive", "AccessDenied", "Forbidden.RAM", "NoPermission", "InvalidSecurityToken.Expired",
         "InvalidSecurityToken.Malformed", "IncompleteSignature", "MissingAuthorization",
+        // Refusals of the signature's date, nonce or form: a clock or signer problem, not a fault.
+        "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format", "SignatureNonceUsed", "InvalidAccessKey",
+        "SignatureExpired", "InvalidTimestamp", "InvalidAuthorization", "InvalidCredential",
+        "MissingAuthenticationToken",
     ]
 
     /// True for a code the clouds use for request throttling (retried with backoff).

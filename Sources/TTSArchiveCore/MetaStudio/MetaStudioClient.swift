@@ -92,7 +92,8 @@ public struct MetaStudioClient: Sendable {
         let response = try await transport.send(operation) {
             var signing = SigningRequest(
                 method: "GET", scheme: endpoint.scheme, host: endpoint.hostHeader, path: path, query: query,
-                headers: [HTTPHeader("X-Project-Id", projectID)])
+                // The SDK sends and signs its User-Agent; so does this, so curl adds none of its own.
+                headers: [HTTPHeader("User-Agent", "\(ToolInfo.name)/\(ToolInfo.version)"), HTTPHeader("X-Project-Id", projectID)])
             let signed: SignedRequest
             switch credentials {
             case .accessKey(let id, let secret):

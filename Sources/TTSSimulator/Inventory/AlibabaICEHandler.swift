@@ -2,28 +2,21 @@ import Foundation
 import Hummingbird
 import TTSArchiveCore
 
-/// ICE ListCustomizedVoiceJobs as the gateway answers it: ACS3-HMAC-SHA256 checked with the
-/// same ``AlibabaSigner`` the client uses, `PageNo`/`PageSize`/`Type`, the error envelope
+/// ICE ListCustomizedVoiceJobs as the gateway answers it: ACS3-HMAC-SHA256 checked by the
+/// independent ``ACS3Verifier`` (signed content-type, every `x-acs-*`, nonce replay), `PageNo`/`PageSize`/`Type`, the error envelope
 /// `{RequestId, HostId, Code, Message}`, and the throttling faults.
 struct AlibabaICEHandler {
     let core: InventoryCore
 
     func handle(_ request: ReceivedRequest) -> Response {
         let config = core.config
-        let check = AlibabaSigner.verify(
-            method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery, headers: request.headers,
-            body: request.body, now: Date(), maxSkew: config.maxClockSkew,
-            secretKey: { $0 == config.alibabaAccessKeyID ? config.alibabaAccessKeySecret : nil })
-        switch check {
-        case .valid: break
-        case .missing, .malformed:
-            return refuse(request, auth: true, status: .badRequest, code: "IncompleteSignature", message: "The request signature does not conform to Aliyun standards.")
-        case .unknownAccessKey:
-            return refuse(request, auth: true, status: .notFound, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
-        case .mismatch:
-            return refuse(request, auth: true, status: .badRequest, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")
-        case .clockSkew:
-            return refuse(request, auth: true, status: .badRequest, code: "InvalidTimeStamp.Expired", message: "Specified time stamp or date value is expired.")
+        let gateway = ACS3Verifier(
+            secrets: [config.alibabaAccessKeyID: config.alibabaAccessKeySecret], maxSkew: config.maxClockSkew,
+            nonces: core.nonces)
+        if case .failure(let rejection) = gateway.verify(request.gateway, now: Date()) {
+            return refuse(
+                request, auth: true, status: HTTPResponse.Status(code: rejection.status), code: rejection.code,
+                message: rejection.message)
         }
         guard request.header("x-acs-action") == AlibabaICEClient.action else {
             return refuse(request, status: .notFound, code: "InvalidAction.NotFound", message: "Specified api is not found, please check your url and method.")

@@ -10,6 +10,8 @@ final class InventoryCore: Sendable {
     let alibaba: [String: [JSONValue]]
     let volcengine: [String: [JSONValue]]
     let stats = Locked(InventorySimulatorStats())
+    /// ICE's gateway remembers every signature nonce within the skew window.
+    let nonces = NonceLedger()
     /// Requests seen per faulty page, so only its first `faultAttempts` fail.
     private let attempts = Locked<[String: Int]>([:])
     private let counter = Atomic<UInt64>(0)
@@ -96,6 +98,11 @@ struct ReceivedRequest {
     var requestID: String
 
     var query: [QueryItem] { PercentEncoding.parseQuery(rawQuery) }
+
+    /// The request as the gateway verifiers read it.
+    var gateway: GatewayRequest {
+        GatewayRequest(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: headers, body: body)
+    }
 
     func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value

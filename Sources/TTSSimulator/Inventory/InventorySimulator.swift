@@ -9,14 +9,16 @@ import ServiceLifecycle
 /// ## Endpoints (both on one port; ``alibabaURL`` and ``volcengineURL`` are the same server)
 /// - `POST /?PageNo=…&PageSize=…&Type=Basic|Standard` with `x-acs-action:
 ///   ListCustomizedVoiceJobs` and `x-acs-version: 2020-11-09` — ICE, ACS3-HMAC-SHA256 checked by
-///   ``AlibabaSigner/verify(method:rawPath:rawQuery:headers:body:now:maxSkew:secretKey:)``.
+///   ``ACS3Verifier``, written from Alibaba's rules rather than the client's signer.
 ///   `{RequestId, Data: {CustomizedVoiceJobList, TotalCount}, Success}`; errors
 ///   `{RequestId, HostId, Code, Message, Recommend}`: `SignatureDoesNotMatch` (400),
-///   `InvalidAccessKeyId.NotFound` (404), `IncompleteSignature` (400), `InvalidParameter` (400).
+///   `InvalidAccessKeyId.NotFound` (404), `IncompleteSignature` (400), `InvalidTimeStamp.Expired`
+///   (400), `SignatureNonceUsed` (400), `InvalidParameter` (400).
 /// - `GET /?Action=QueryUsableResourceV2&Version=2022-01-01&Type=0|1|2` — VMS, HMAC-SHA256
-///   (service `vms`, any region) checked by ``VolcengineSigner``. `{ResponseMetadata, Result:
+///   (service `vms`, any region) checked by ``VolcengineVerifier``. `{ResponseMetadata, Result:
 ///   {Records}}`, records in a different order on every other answer; errors in
-///   `ResponseMetadata.Error`: `SignatureNotMatch` (401), `InvalidAccessKeyId` (403),
+///   `ResponseMetadata.Error`: `SignatureDoesNotMatch` (403), `InvalidAccessKey` (401),
+///   `SignatureExpired` (401),
 ///   `InvalidParameter` / `InvalidAction` (400).
 ///
 /// ## Faults

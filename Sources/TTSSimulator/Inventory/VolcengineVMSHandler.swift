@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import TTSArchiveCore
 
-/// VMS QueryUsableResourceV2 as the gateway answers it: HMAC-SHA256 checked with the same
-/// ``VolcengineSigner`` the client uses (service `vms`), `Type` 0|1|2, every record of the type
+/// VMS QueryUsableResourceV2 as the gateway answers it: HMAC-SHA256 checked by the
+/// independent ``VolcengineVerifier`` (service `vms`), `Type` 0|1|2, every record of the type
 /// in one answer, the `ResponseMetadata.Error` envelope, and the `Throttling` fault.
 ///
 /// Records come in a different order on every other request, so only a client that sorts them
@@ -13,23 +13,13 @@ struct VolcengineVMSHandler {
 
     func handle(_ request: ReceivedRequest) -> Response {
         let config = core.config
-        let check = VolcengineSigner.verify(
-            method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery, headers: request.headers,
-            body: request.body, now: Date(), maxSkew: config.maxClockSkew,
-            secretKey: { $0 == config.volcengineAccessKey ? config.volcengineSecretKey : nil })
-        switch check {
-        case .valid:
-            guard request.header("Authorization")?.contains("/vms/request,") == true else {
-                return refuse(request, auth: true, status: .unauthorized, code: "SignatureNotMatch", message: "The credential scope must name the service vms.")
-            }
-        case .missing, .malformed:
-            return refuse(request, auth: true, status: .unauthorized, code: "InvalidAuthorization", message: "The Authorization header is missing or malformed.")
-        case .unknownAccessKey:
-            return refuse(request, auth: true, status: .forbidden, code: "InvalidAccessKeyId", message: "The access key ID provided is not valid.")
-        case .mismatch:
-            return refuse(request, auth: true, status: .unauthorized, code: "SignatureNotMatch", message: "The request signature provided is incorrect.")
-        case .clockSkew:
-            return refuse(request, auth: true, status: .unauthorized, code: "SignatureNotMatch", message: "The request X-Date is too far from the server's time.")
+        let gateway = VolcengineVerifier(
+            secrets: [config.volcengineAccessKey: config.volcengineSecretKey], service: "vms",
+            maxSkew: config.maxClockSkew)
+        if case .failure(let rejection) = gateway.verify(request.gateway, now: Date()) {
+            return refuse(
+                request, auth: true, status: HTTPResponse.Status(code: rejection.status), code: rejection.code,
+                message: rejection.message)
         }
         let action = request.parameter("Action") ?? ""
         guard action == VolcengineVMSClient.action else {
