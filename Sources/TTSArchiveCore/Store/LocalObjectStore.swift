@@ -119,7 +119,7 @@ public struct LocalObjectStore: ObjectStore {
         var entries: [StoreEntry] = []
         let fm = FileManager.default
         let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
-        for name in top.sorted() where !["sha256", "tmp", "state", "locks", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
+        for name in top.sorted() where !["sha256", "tmp", "state", "locks", "quarantine", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
             entries.append(StoreEntry(path: name, digest: nil, storedSize: POSIXFile.size(of: absolutePath(name)) ?? 0))
         }
         let shards = (try? fm.contentsOfDirectory(atPath: absolutePath("sha256"))) ?? []
