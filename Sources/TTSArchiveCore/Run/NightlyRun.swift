@@ -40,6 +40,7 @@ public struct NightlyRun: Sendable {
     /// Runs until the window is done or the task is cancelled (SIGINT/SIGTERM), then writes
     /// the manifest either way. Errors that stop the listing (authentication) are thrown after
     /// the manifest is written.
+    ///
     /// A disk fault (``DiskFault``) stops the run before anything claims completeness: no
     /// manifest, the window left open, exit 4.
     public func execute(progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> RunOutcome {
@@ -145,6 +146,10 @@ public struct NightlyRun: Sendable {
             do {
                 if let job = try await context.client.job(jobID), job.jobState == .succeeded {
                     try await take(job, owing: keys)
+                    let offered = Set(job.links.map { ArtifactKey(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex) })
+                    failures += entries.filter { !offered.contains($0.key) }.map {
+                        ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but the job no longer offers this file", attempts: 0)
+                    }
                     continue
                 }
                 failures += entries.map { ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but the API no longer lists the job as SUCCEED", attempts: 0) }
@@ -182,6 +187,11 @@ public struct NightlyRun: Sendable {
                             listingDone = true
                         }
                     } catch {
+                        if let fault = DiskFault(error) {
+                            diskFault = fault
+                            group.cancelAll()
+                            break
+                        }
                         stopError = error
                         listingDone = true
                     }
