@@ -107,6 +107,12 @@ public struct ArtifactDownloader: Sendable {
             let result = try await context.engine.execute(http, sink: sink)
             if let interruption = sink.state.withLock({ $0.interruption }) { return interruption }
             let seen = sink.state.withLock { $0 }
+            if let error = result.transportError, error.reason == .tooLarge, seen.head == nil, [200, 206].contains(result.head.status),
+               let length = result.head.contentLength, length > options.maxFileSize {
+                // curl refused the announced length while reading the headers, before the sink
+                // saw them: the machine judges that head (an implausible length is retried).
+                return box { $0.responseHead(TransferSink.machineHead(result.head), now: Date()) }
+            }
             if let error = result.transportError {
                 outcome = Self.outcome(for: error)
             } else {
