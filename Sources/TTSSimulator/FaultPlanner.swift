@@ -32,6 +32,14 @@ struct FaultPlanner: Sendable {
         }
     }
 
+    /// Counts an attempt of `key` outside ``decide(key:among:rates:mode:faultyAttempts:)`` (a
+    /// sticky per-object fault); returns its number, 1 for the first.
+    mutating func count(_ key: String) -> Int {
+        let attempt = attempts[key, default: 0] + 1
+        attempts[key] = attempt
+        return attempt
+    }
+
     /// How many attempts of `key` have been counted.
     func attemptCount(_ key: String) -> Int { attempts[key, default: 0] }
 

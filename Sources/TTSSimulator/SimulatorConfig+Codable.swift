@@ -17,6 +17,7 @@ extension SimulatorConfig {
         case faultMode = "fault_mode", faultAttempts = "fault_attempts"
         case trickleChunkBytes = "trickle_chunk_bytes", trickleDelayMilliseconds = "trickle_delay_ms"
         case trickleMaxSeconds = "trickle_max_seconds", absurdContentLength = "absurd_content_length"
+        case absurdLengthAttempts = "absurd_length_attempts"
         case chunkBytes = "chunk_bytes"
     }
 
@@ -59,6 +60,7 @@ extension SimulatorConfig {
         try read(.trickleDelayMilliseconds, into: &trickleDelayMilliseconds)
         try read(.trickleMaxSeconds, into: &trickleMaxSeconds)
         try read(.absurdContentLength, into: &absurdContentLength)
+        absurdLengthAttempts = try c.decodeIfPresent(Int.self, forKey: .absurdLengthAttempts)
         try read(.chunkBytes, into: &chunkBytes)
     }
 
@@ -96,6 +98,7 @@ extension SimulatorConfig {
         try c.encode(trickleDelayMilliseconds, forKey: .trickleDelayMilliseconds)
         try c.encode(trickleMaxSeconds, forKey: .trickleMaxSeconds)
         try c.encode(absurdContentLength, forKey: .absurdContentLength)
+        try c.encodeIfPresent(absurdLengthAttempts, forKey: .absurdLengthAttempts)
         try c.encode(chunkBytes, forKey: .chunkBytes)
     }
 }

@@ -81,6 +81,10 @@ public struct SimulatorConfig: Sendable, Codable {
     public var trickleMaxSeconds: Double = 3
     /// The `Content-Length` claimed by `absurd_length` objects (1 TiB).
     public var absurdContentLength = 1 << 40
+    /// How many attempts of an `absurd_length` object announce the absurd length; nil: every
+    /// attempt (a persistent fault). Set, it is a sticky-then-clear fault, as a misbehaving
+    /// cache node would be; setting the rate to 0 (`/__control`) clears it at once.
+    public var absurdLengthAttempts: Int?
     /// Body chunk size when streaming at full speed.
     public var chunkBytes = 256 * 1024
 
@@ -130,6 +134,7 @@ public struct SimulatorConfig: Sendable, Codable {
         try require(trickleDelayMilliseconds >= 0, "trickle_delay_ms", trickleDelayMilliseconds, ">= 0")
         try require(chunkBytes >= 1024, "chunk_bytes", chunkBytes, ">= 1024")
         try require(absurdContentLength > 0, "absurd_content_length", absurdContentLength, "> 0")
+        try require((absurdLengthAttempts ?? 1) >= 1, "absurd_length_attempts", absurdLengthAttempts ?? 0, ">= 1")
         for (name, value) in [
             ("pending_succeed_fraction", pendingSucceedFraction), ("shared_audio_fraction", sharedAudioFraction),
             ("second_file_fraction", secondFileFraction), ("timestamp_fraction", timestampFraction),

@@ -72,6 +72,13 @@ final class SimulatorCore: Sendable {
         }
     }
 
+    /// Whether an `absurd_length` object still announces its absurd length on this GET: always,
+    /// unless `absurd_length_attempts` limits it to the first attempts (counted here).
+    func absurdLengthHolds(objectKey: String) -> Bool {
+        guard let limit = config.absurdLengthAttempts else { return true }
+        return planner.withLock { $0.count("absurd|" + objectKey) } <= limit
+    }
+
     /// Whether an object is in the persistent faulty set of `kind` at the current rate.
     func isFaulty(_ kind: FaultKind, objectKey: String, knobs: RuntimeKnobs) -> Bool {
         FaultPlanner.isFaulty(seed: config.seed, kind: kind, key: objectKey, rate: knobs.faults[kind])

@@ -68,7 +68,7 @@ extension SimulatorResponder {
         ]
         SimulatorResponses.setOBSRequestID(requestID, in: &headers)
 
-        if core.isFaulty(.absurdLength, objectKey: keyText, knobs: knobs) {
+        if core.isFaulty(.absurdLength, objectKey: keyText, knobs: knobs), isHead || core.absurdLengthHolds(objectKey: keyText) {
             core.stats.fault(.absurdLength, object: keyText)
             headers[.contentLength] = String(core.config.absurdContentLength)
             if isHead { return Response(status: .ok, headers: headers) }

@@ -274,18 +274,38 @@ struct ArtifactDownloadMachineTests {
             n.relistFailed(.budgetSpent) == .fail(.init(reason: .relistFailed(.budgetSpent), attempts: 0, relists: 1)))
     }
 
-    @Test("a Content-Length over the maximum fails before a byte is written")
+    @Test("a Content-Length over the maximum is retried from zero, and refused once the budget is spent")
     func tooLarge() {
-        var m = machine(maxFileSize: 1_000)
-        _ = m.start(now: t0)
+        var m = machine(retry: RetryPolicy(maxAttempts: 4), maxFileSize: 1_000)
+        #expect(m.start(now: t0) == .request(.init(url: m.link.url)))
+        for _ in 1...3 {
+            #expect(isWait(m.responseHead(Head(status: 200, contentLength: 1 << 40), now: t0), atMost: .seconds(30)))
+            #expect(m.waitFinished(now: t0) == .request(.init(url: m.link.url)))
+        }
         #expect(
-            m.responseHead(Head(status: 200, contentLength: 1_001), now: t0)
-                == .fail(.init(reason: .tooLarge(declared: 1_001, limit: 1_000), attempts: 1)))
-        var n = machine(maxFileSize: 1_000)
+            m.responseHead(Head(status: 200, contentLength: 1 << 40), now: t0)
+                == .fail(.init(reason: .tooLarge(declared: 1 << 40, limit: 1_000), attempts: 4, retries: 3)))
+        var n = machine(retry: RetryPolicy(maxAttempts: 1), maxFileSize: 1_000)
         _ = n.start(now: t0)
         #expect(
             n.responseHead(Head(status: 206, contentLength: 10, contentRange: "bytes 0-9/5000"), now: t0)
                 == .fail(.init(reason: .tooLarge(declared: 5_000, limit: 1_000), attempts: 1)))
+    }
+
+    @Test("an absurd Content-Length on the first two attempts, then the real one: stored in the same download")
+    func absurdLengthRecovers() {
+        var m = machine(retry: RetryPolicy(maxAttempts: 5), maxFileSize: 1_000)
+        _ = m.start(now: t0)
+        for _ in 1...2 {
+            #expect(isWait(m.responseHead(Head(status: 200, contentLength: 1 << 40), now: t0), atMost: .seconds(30)))
+            _ = m.waitFinished(now: t0)
+        }
+        #expect(m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0) == .continueWriting(append: false))
+        _ = m.bytesReceived(1_000)
+        _ = m.transferFinished(.completed, now: t0)
+        #expect(
+            m.verificationFinished(verified, now: t0)
+                == .succeed(.init(totalBytes: 1_000, etag: etag, attempts: 3, retries: 2, relists: 0)))
     }
 
     @Test("without a length, bytes past the maximum fail the download")
@@ -306,32 +326,58 @@ struct ArtifactDownloadMachineTests {
         #expect(m.waitFinished(now: t0) == .restartFromZero(.init(url: m.link.url)))
     }
 
-    @Test("a verification failure downloads once more from zero, then fails")
+    @Test("a verification failure is retried from zero after a backoff, and fails once the budget is spent")
     func verificationFails() {
-        var m = machine()
+        var m = machine(retry: RetryPolicy(maxAttempts: 5))
         started(&m, received: 1_000)
         _ = m.transferFinished(.completed, now: t0)
-        #expect(m.verificationFinished(damaged, now: t0) == .restartFromZero(.init(url: m.link.url)))
+        for _ in 1...4 {
+            #expect(isWait(m.verificationFinished(damaged, now: t0), atMost: .seconds(30)))
+            #expect(m.waitFinished(now: t0) == .restartFromZero(.init(url: m.link.url)))
+            _ = m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0)
+            _ = m.bytesReceived(1_000)
+            _ = m.transferFinished(.completed, now: t0)
+        }
+        #expect(
+            m.verificationFinished(damaged, now: t0)
+                == .fail(.init(reason: .verificationFailed(.wavMissingDataChunk), attempts: 5, retries: 4)))
+    }
+
+    @Test("flipped bytes on the first two attempts, then a good copy: stored in the same download")
+    func verificationRecovers() {
+        var m = machine(retry: RetryPolicy(maxAttempts: 5))
+        started(&m, received: 1_000)
+        _ = m.transferFinished(.completed, now: t0)
+        for attempt in 1...2 {
+            #expect(isWait(m.verificationFinished(ArtifactVerdict(), now: t0), atMost: .seconds(30)))
+            _ = m.waitFinished(now: t0)
+            _ = m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0)
+            _ = m.bytesReceived(1_000)
+            #expect(m.transferFinished(.completed, now: t0) == .verify(totalBytes: 1_000, expectedLength: 1_000, etag: etag), "attempt \(attempt + 1)")
+        }
+        #expect(
+            m.verificationFinished(verified, now: t0)
+                == .succeed(.init(totalBytes: 1_000, etag: etag, attempts: 3, retries: 2, relists: 0)))
+    }
+
+    @Test("verification failures and 5xx answers share one budget")
+    func verificationSharesBudget() {
+        var m = machine(retry: RetryPolicy(maxAttempts: 3))
+        _ = m.start(now: t0)
+        _ = m.responseHead(Head(status: 503), now: t0)
+        #expect(isWait(m.transferFinished(.errorBody([]), now: t0), atMost: .seconds(30)))
+        _ = m.waitFinished(now: t0)
+        _ = m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0)
+        _ = m.bytesReceived(1_000)
+        _ = m.transferFinished(.completed, now: t0)
+        #expect(isWait(m.verificationFinished(damaged, now: t0), atMost: .seconds(30)))
+        _ = m.waitFinished(now: t0)
         _ = m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0)
         _ = m.bytesReceived(1_000)
         _ = m.transferFinished(.completed, now: t0)
         #expect(
             m.verificationFinished(damaged, now: t0)
-                == .fail(.init(reason: .verificationFailed(.wavMissingDataChunk), attempts: 2, retries: 1)))
-    }
-
-    @Test("a verification failure followed by a good copy succeeds")
-    func verificationRecovers() {
-        var m = machine()
-        started(&m, received: 1_000)
-        _ = m.transferFinished(.completed, now: t0)
-        _ = m.verificationFinished(ArtifactVerdict(), now: t0)
-        _ = m.responseHead(Head(status: 200, contentLength: 1_000, etag: etag), now: t0)
-        _ = m.bytesReceived(1_000)
-        _ = m.transferFinished(.completed, now: t0)
-        #expect(
-            m.verificationFinished(verified, now: t0)
-                == .succeed(.init(totalBytes: 1_000, etag: etag, attempts: 2, retries: 1, relists: 0)))
+                == .fail(.init(reason: .verificationFailed(.wavMissingDataChunk), attempts: 3, retries: 2)))
     }
 
     @Test("network failures not worth retrying fail at once")

@@ -3,7 +3,8 @@
 public struct ArtifactFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public enum Reason: Sendable, Hashable {
-        /// `Content-Length` (or the `Content-Range` total) exceeds `--max-file-size`.
+        /// `Content-Length` (or the `Content-Range` total) exceeded `--max-file-size` on every
+        /// attempt of the budget.
         case tooLarge(declared: Int64, limit: Int64)
         /// No length was announced and the bytes passed `--max-file-size`.
         case exceededMaxSize(received: Int64, limit: Int64)
@@ -18,7 +19,7 @@ public struct ArtifactFailure: Error, Sendable, Hashable, CustomStringConvertibl
         case relistFailed(ArtifactDownloadMachine.RelistFailure)
         /// A network failure that retrying would not cure (TLS verification, protocol refused).
         case networkError(ArtifactDownloadMachine.NetworkFault)
-        /// The content failed verification again after a fresh download.
+        /// The content failed verification on every attempt of the budget.
         case verificationFailed(ArtifactCheckFailure?)
         /// The engine reported an event the machine cannot be in a state for: a bug, recorded
         /// rather than crashing a nightly run.
@@ -56,7 +57,7 @@ public struct ArtifactFailure: Error, Sendable, Hashable, CustomStringConvertibl
         let what: String
         switch reason {
         case .tooLarge(let declared, let limit):
-            what = "file of \(declared) bytes exceeds the maximum of \(limit) (raise --max-file-size)"
+            what = "file of \(declared) bytes exceeds the maximum of \(limit) on every attempt (raise --max-file-size)"
         case .exceededMaxSize(let received, let limit):
             what = "download passed \(received) bytes, over the maximum of \(limit) (raise --max-file-size)"
         case .httpStatus(let status):
@@ -70,7 +71,7 @@ public struct ArtifactFailure: Error, Sendable, Hashable, CustomStringConvertibl
         case .networkError(let fault):
             what = "network failure not worth retrying: \(fault)"
         case .verificationFailed(let failure):
-            what = "content failed verification twice: \(failure.map(String.init(describing:)) ?? "no check passed")"
+            what = "content failed verification on every attempt: \(failure.map(String.init(describing:)) ?? "no check passed")"
         case .unexpectedEvent(let event, let state):
             what = "download engine fault: \(event) while \(state) (please report)"
         }
@@ -98,6 +99,10 @@ public enum TransientFault: Sendable, Hashable, CustomStringConvertible {
     case lengthChanged(before: Int64, after: Int64)
     /// `416`: the range asked for lies outside the object.
     case rangeNotSatisfiable
+    /// The complete body failed a content check (MD5 against the ETag, a cut-short JSON, …).
+    case verificationFailed(ArtifactCheckFailure?)
+    /// A response announced a length over `--max-file-size`.
+    case implausibleLength(declared: Int64, limit: Int64)
 
     /// A phrase naming the fault.
     public var description: String {
@@ -112,6 +117,8 @@ public enum TransientFault: Sendable, Hashable, CustomStringConvertible {
         case .etagChanged(let before, let after): "ETag changed from \(before) to \(after)"
         case .lengthChanged(let before, let after): "length changed from \(before) to \(after)"
         case .rangeNotSatisfiable: "HTTP 416 (range not satisfiable)"
+        case .verificationFailed(let failure): "content check failed: \(failure.map(String.init(describing:)) ?? "no check passed")"
+        case .implausibleLength(let declared, let limit): "Content-Length \(declared) over the maximum of \(limit)"
         }
     }
 }

@@ -15,23 +15,19 @@ extension ArtifactDownloadMachine {
         public var expectedTransferTime: Duration
         /// Re-lists one artifact may ask for; the job-wide budget is the caller's (LinkBook).
         public var maxRelists: Int
-        /// Downloads from zero after a verification failure before the failure is final.
-        public var verificationRetries: Int
         /// Bytes of an error answer's body kept to tell an expired link from other refusals.
         public var errorBodyLimit: Int
 
         /// A configuration; the defaults match the CLI's.
         public init(
             retry: RetryPolicy = RetryPolicy(), maxFileSize: Int64 = 2 << 30, expiryMargin: Duration = .seconds(60),
-            expectedTransferTime: Duration = .zero, maxRelists: Int = 3, verificationRetries: Int = 1,
-            errorBodyLimit: Int = 4096
+            expectedTransferTime: Duration = .zero, maxRelists: Int = 3, errorBodyLimit: Int = 4096
         ) {
             self.retry = retry
             self.maxFileSize = maxFileSize
             self.expiryMargin = expiryMargin
             self.expectedTransferTime = expectedTransferTime
             self.maxRelists = max(0, maxRelists)
-            self.verificationRetries = max(0, verificationRetries)
             self.errorBodyLimit = max(0, errorBodyLimit)
         }
     }

@@ -11,9 +11,11 @@ public import Foundation
 /// usable, also on a fresh link to the same object; a `200` to a `Range` request restarts from
 /// zero; a `206` not starting where asked, or with another ETag or length, is refused and the
 /// file restarts. A link too close to its deadline, or a `403` saying it expired, is re-listed
-/// (the job-wide budget is the caller's). Other 4xx and unfollowed redirects fail at once, as
-/// does a `Content-Length` over the maximum, before any byte is written. A verification
-/// failure downloads the file once more from zero, then fails.
+/// (the job-wide budget is the caller's). Other 4xx and unfollowed redirects fail at once.
+/// A verification failure (MD5 against the ETag, a JSON cut short) and a `Content-Length` over
+/// the maximum are transient too: a proxy or cache node can corrupt a few answers and recover,
+/// so both download again from zero after a backoff, within the same attempt budget, and fail
+/// only when the budget is spent (the run then keeps the artifact as owed work).
 public struct ArtifactDownloadMachine: Sendable {
     private enum State: String, Sendable, Hashable {
         case idle, awaitingHead, receiving, collectingErrorBody, waiting, relisting, verifying, finished
@@ -42,7 +44,6 @@ public struct ArtifactDownloadMachine: Sendable {
     private var errorStatus = 0
     private var errorRetryAfter: String?
     private var transientFailures = 0
-    private var verificationRestarts = 0
     /// The sink holds bytes that the next request must start by discarding.
     private var sinkIsStale = false
 
@@ -66,7 +67,7 @@ public struct ArtifactDownloadMachine: Sendable {
         switch head.status {
         case 200:
             if let length = head.contentLength, length > configuration.maxFileSize {
-                return fail(.tooLarge(declared: length, limit: configuration.maxFileSize))
+                return implausibleLength(length)
             }
             // Whether or not a Range was asked for, this body is the whole file from byte zero.
             bytesInSink = 0
@@ -158,13 +159,11 @@ public struct ArtifactDownloadMachine: Sendable {
             return .succeed(
                 Success(totalBytes: bytesInSink, etag: etag, attempts: attempts, retries: retries, relists: relists))
         }
-        guard verificationRestarts < configuration.verificationRetries else {
+        discardSink()
+        guard configuration.retry.allowsRetry(afterAttempts: transientFailures + 1) else {
             return fail(.verificationFailed(verdict.failure))
         }
-        verificationRestarts += 1
-        retries += 1
-        discardSink()
-        return nextRequest(now: now)
+        return retry(after: .verificationFailed(verdict.failure), now: nil)
     }
 }
 
@@ -203,9 +202,7 @@ extension ArtifactDownloadMachine {
                 after: .contentRangeMismatch(requestedFrom: requestedFrom, contentRange: head.contentRange), now: now)
         }
         let total = range.completeLength
-        if let total, total > configuration.maxFileSize {
-            return fail(.tooLarge(declared: total, limit: configuration.maxFileSize))
-        }
+        if let total, total > configuration.maxFileSize { return implausibleLength(total) }
         if requestedFrom > 0 {
             if let before = etag, let after = head.etag, before != after {
                 discardSink()
@@ -251,6 +248,16 @@ extension ArtifactDownloadMachine {
         relists += 1
         state = .relisting
         return .relist
+    }
+
+    /// A length over the maximum, announced before any byte: retried from zero like any other
+    /// transient answer (a cache node can announce nonsense), refused once the budget is spent.
+    private mutating func implausibleLength(_ declared: Int64) -> Action {
+        discardSink()
+        guard configuration.retry.allowsRetry(afterAttempts: transientFailures + 1) else {
+            return fail(.tooLarge(declared: declared, limit: configuration.maxFileSize))
+        }
+        return retry(after: .implausibleLength(declared: declared, limit: configuration.maxFileSize), now: nil)
     }
 
     /// A transfer broke off (reset, timeout) after `bytesInSink` bytes.

@@ -72,6 +72,7 @@ public struct ArtifactDownloader: Sendable {
                     verdict = checked
                     action = box { $0.verificationFinished(checked, now: Date()) }
                 } catch {
+                    if let fault = DiskFault(error) { return await stop(task, fault, pipeline) }
                     return await give(up: task, "storing failed: \(error)", box, pipeline)
                 }
             case .succeed(let success):
@@ -106,6 +107,12 @@ public struct ArtifactDownloader: Sendable {
             let result = try await context.engine.execute(http, sink: sink)
             if let interruption = sink.state.withLock({ $0.interruption }) { return interruption }
             let seen = sink.state.withLock { $0 }
+            if let error = result.transportError, error.reason == .tooLarge, seen.head == nil, [200, 206].contains(result.head.status),
+               let length = result.head.contentLength, length > options.maxFileSize {
+                // curl refused the announced length while reading the headers, before the sink
+                // saw them: the machine judges that head (an implausible length is retried).
+                return box { $0.responseHead(TransferSink.machineHead(result.head), now: Date()) }
+            }
             if let error = result.transportError {
                 outcome = Self.outcome(for: error)
             } else {
@@ -160,10 +167,19 @@ public struct ArtifactDownloader: Sendable {
             if task.kind == .audio { await durations.set(task.jobID, task.fileIndex, verdict.audioDuration) }
             return .stored(recorded, object, attempts: attempts)
         } catch {
+            if let fault = DiskFault(error) { return await stop(task, fault, pipeline) }
             await pipeline.abandon()
             if task.kind == .audio { await durations.set(task.jobID, task.fileIndex, nil) }
             return failure(task, "storing failed: \(error)", attempts)
         }
+    }
+
+    /// A disk fault: not this artifact's failure but the night's; the run stops.
+    private func stop(_ task: ArtifactTask, _ fault: DiskFault, _ pipeline: ArtifactPipeline) async -> ArtifactOutcome {
+        await pipeline.abandon()
+        if task.kind == .audio { await durations.set(task.jobID, task.fileIndex, nil) }
+        context.logger.debug("job \(task.jobID) \(task.kind.rawValue)[\(task.fileIndex)] stopped the run: \(fault.underlying)")
+        return .diskFault(fault)
     }
 
     private func failure(_ task: ArtifactTask, _ reason: String, _ attempts: Int) -> ArtifactOutcome {

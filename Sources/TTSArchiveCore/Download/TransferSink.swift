@@ -33,10 +33,15 @@ final class TransferSink: HTTPBodySink {
 
     func attach(_ control: HTTPTransferControl) { pipeline.attach(control) }
 
-    func receiveHead(_ head: HTTPResponseHead) -> Bool {
-        let machineHead = ArtifactDownloadMachine.ResponseHead(
+    /// What the machine needs of a response head.
+    static func machineHead(_ head: HTTPResponseHead) -> ArtifactDownloadMachine.ResponseHead {
+        ArtifactDownloadMachine.ResponseHead(
             status: head.status, contentLength: head.contentLength, contentRange: head.value("content-range"),
             etag: head.value("etag"), retryAfter: head.value("retry-after"))
+    }
+
+    func receiveHead(_ head: HTTPResponseHead) -> Bool {
+        let machineHead = Self.machineHead(head)
         let action = box { $0.responseHead(machineHead, now: Date()) }
         return state.withLock { state in
             state.head = head

@@ -165,6 +165,46 @@ public struct ManifestPendingJob: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey { case state, jobID = "job_id", createTime = "create_time" }
 }
 
+/// Extension: what is owed after a run (``OwedWork``): artifacts a later run will fetch again,
+/// and those abandoned after the owed max age (reported by every run, never dropped).
+public struct ManifestOwed: Sendable, Codable, Hashable {
+    /// One owed artifact.
+    public struct Item: Sendable, Codable, Hashable {
+        public var jobID: String
+        public var kind: ArtifactKind
+        public var fileIndex: Int
+        public var owedSince: String
+        public var reason: String
+
+        init(_ entry: OwedWork.Entry) {
+            jobID = entry.jobID
+            kind = entry.kind
+            fileIndex = entry.fileIndex
+            owedSince = entry.owedSince
+            reason = entry.reason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, reason
+            case jobID = "job_id", fileIndex = "file_index", owedSince = "owed_since"
+        }
+    }
+
+    /// Artifacts still owed (abandoned ones not counted).
+    public var count: Int
+    /// When the longest-owed of them first failed.
+    public var oldestSince: String?
+    /// How many are owed for each class of reason.
+    public var reasons: [String: Int]
+    public var artifacts: [Item]
+    public var abandoned: [Item]
+
+    enum CodingKeys: String, CodingKey {
+        case count, reasons, artifacts, abandoned
+        case oldestSince = "oldest_since"
+    }
+}
+
 /// `ttsarchive.manifest/v1`: what one run archived. Keys are written sorted, jobs by `job_id`.
 public struct Manifest: Sendable, Codable, Hashable {
     public static let schemaV1 = "ttsarchive.manifest/v1"
@@ -189,9 +229,11 @@ public struct Manifest: Sendable, Codable, Hashable {
     public var shard: ManifestShard?
     /// Extension, on a merged night's manifest: the shard manifests it was made of.
     public var shards: [ManifestShardRef]?
+    /// Extension: what is owed once this run ended (absent when nothing is, or ever was).
+    public var owed: ManifestOwed?
 
     enum CodingKeys: String, CodingKey {
-        case schema, complete, tool, source, window, jobs, failures, counts, pending, shard, shards
+        case schema, complete, tool, source, window, jobs, failures, counts, pending, shard, shards, owed
         case runID = "run_id", startedAt = "started_at", finishedAt = "finished_at"
         case previousManifest = "previous_manifest", badRecords = "bad_records"
     }
@@ -214,6 +256,7 @@ public struct Manifest: Sendable, Codable, Hashable {
         try c.encode(badRecords, forKey: .badRecords)
         try c.encodeIfPresent(shard, forKey: .shard)
         try c.encodeIfPresent(shards, forKey: .shards)
+        try c.encodeIfPresent(owed, forKey: .owed)
     }
 
     /// The manifest's bytes: sorted keys, no escaped slashes, a final newline.

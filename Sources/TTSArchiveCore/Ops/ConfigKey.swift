@@ -6,6 +6,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     case projectID = "project_id"
     case archive, manifests, concurrency, overlap
     case pendingMaxAge = "pending_max_age"
+    case owedMaxAge = "owed_max_age"
     case allowHosts = "allow_hosts"
     case allowHTTP = "allow_http"
     case metricsFile = "metrics_file"
@@ -37,7 +38,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
         case .region, .projectID, .alibabaRegion, .volcengineRegion: return .string
         case .archive, .manifests, .metricsFile, .credentialsFile, .tokenFile: return .path
         case .concurrency: return .positiveInteger
-        case .overlap, .pendingMaxAge, .waitLock: return .duration
+        case .overlap, .pendingMaxAge, .owedMaxAge, .waitLock: return .duration
         case .allowHTTP: return .boolean
         case .allowHosts, .inventoryClouds: return .strings
         }
@@ -51,6 +52,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
         case .concurrency: return .integer(8)
         case .overlap: return .string("15m")
         case .pendingMaxAge: return .string("7d")
+        case .owedMaxAge: return .string("30d")
         case .waitLock: return .string("0s")
         case .allowHTTP: return .boolean(false)
         case .allowHosts: return .strings([])
@@ -70,6 +72,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
         case .concurrency: return "--concurrency"
         case .overlap: return "--overlap"
         case .pendingMaxAge: return "--pending-max-age"
+        case .owedMaxAge: return "--owed-max-age"
         case .allowHosts: return "--allow-host"
         case .allowHTTP: return "--allow-http"
         case .metricsFile: return "--metrics-file"

@@ -30,6 +30,8 @@ public struct StatusReport: Sendable, Codable {
     public var runs: [RunSummary]
     public var unreadableManifests: [String]
     public var pending: [PendingJobs.Entry]
+    /// Artifacts owed by earlier nights (fetched again by the next run) and those abandoned.
+    public var owed: ManifestOwed
     public var lock: LockStatus?
     public var unfinished: Unfinished?
     /// End of the last complete window: where the next run starts (minus the overlap).
@@ -37,7 +39,7 @@ public struct StatusReport: Sendable, Codable {
     public var store: StoreFigures
 
     enum CodingKeys: String, CodingKey {
-        case archive, manifests, head, runs, pending, lock, unfinished, store
+        case archive, manifests, head, runs, pending, owed, lock, unfinished, store
         case generatedAt = "generated_at", unreadableManifests = "unreadable_manifests", lastCompleteUntil = "last_complete_until"
     }
 
@@ -66,6 +68,7 @@ public struct StatusReport: Sendable, Codable {
             archive: store.root, manifests: manifests, generatedAt: Timestamp.format(now), head: head,
             runs: history.runs.reversed(), unreadableManifests: history.unreadable,
             pending: try PendingJobs.load(stateDirectory).jobs.values.sorted { $0.jobID < $1.jobID },
+            owed: try OwedWork.load(stateDirectory).summary,
             lock: ArchiveLock.inspect(archive: store.root, now: now),
             unfinished: unfinishedRun(stateDirectory), lastCompleteUntil: lastComplete(stateDirectory), store: figures)
     }
@@ -134,6 +137,17 @@ public struct StatusReport: Sendable, Codable {
             out.append("  \(entry.jobID)  \(entry.state)  created \(entry.createTime ?? "?")  first seen \(entry.firstSeen)")
         }
         if pending.count > 20 { out.append("  … and \(pending.count - 20) more (--json lists all)") }
+        out.append("owed      \(owed.count) artifact(s) to fetch again" + (owed.oldestSince.map { ", owed since \($0) at the oldest" } ?? ""))
+        for (reason, count) in owed.reasons.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+            out.append("  \(count)  \(reason)")
+        }
+        if !owed.abandoned.isEmpty {
+            out.append("abandoned \(owed.abandoned.count) artifact(s) past the owed max age, no longer fetched:")
+            for item in owed.abandoned.prefix(20) {
+                out.append("  \(item.jobID) \(item.kind.rawValue)[\(item.fileIndex)]  owed since \(item.owedSince)  \(item.reason)")
+            }
+            if owed.abandoned.count > 20 { out.append("  … and \(owed.abandoned.count - 20) more (--json lists all)") }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -64,6 +64,9 @@ final class RunTracker: @unchecked Sendable {
             failed += 1
             retries += max(0, failure.attempts - 1)
             failures.append(failure)
+        case .diskFault:
+            // Not an artifact's failure: the run stops and its window stays open.
+            break
         }
     }
 

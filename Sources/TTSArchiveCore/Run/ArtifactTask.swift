@@ -14,6 +14,8 @@ public struct ArtifactTask: Sendable, Hashable {
 public enum ArtifactOutcome: Sendable {
     case stored(ManifestArtifact, StoredObject, attempts: Int)
     case failed(ManifestFailure)
+    /// The disk under the store or the state failed: the night stops (see ``DiskFault``).
+    case diskFault(DiskFault)
 }
 
 /// Audio durations of the jobs in flight, so a job's subtitles can be checked against its audio.

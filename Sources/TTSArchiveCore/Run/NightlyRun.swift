@@ -40,7 +40,18 @@ public struct NightlyRun: Sendable {
     /// Runs until the window is done or the task is cancelled (SIGINT/SIGTERM), then writes
     /// the manifest either way. Errors that stop the listing (authentication) are thrown after
     /// the manifest is written.
+    ///
+    /// A disk fault (``DiskFault``) stops the run before anything claims completeness: no
+    /// manifest, the window left open, exit 4.
     public func execute(progress: (@Sendable (RunProgress) -> Void)? = nil) async throws -> RunOutcome {
+        do {
+            return try await archive(progress: progress)
+        } catch {
+            throw DiskFault(error) ?? error
+        }
+    }
+
+    private func archive(progress: (@Sendable (RunProgress) -> Void)?) async throws -> RunOutcome {
         let now = Date()
         let runID = RunID.make(now)
         if options.dryRun { return try await dryRun(runID: runID, now: now) }
@@ -51,6 +62,8 @@ public struct NightlyRun: Sendable {
             runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
         context.logger.info("run \(runID): window \(Timestamp.format(state.window.since)) … \(Timestamp.format(state.window.until))\(state.resumed ? " (resuming)" : "")")
         var pending = try PendingJobs.load(stateDir)
+        let owed = try OwedWork.load(stateDir)
+        let owedJobs = Set(owed.dueByJob.map(\.jobID))
         let book = LinkBook(client: context.client, budget: options.relistBudget)
         let durations = AudioDurations()
         let downloader = ArtifactDownloader(context: context, options: options, book: book, state: state, durations: durations)
@@ -60,6 +73,7 @@ public struct NightlyRun: Sendable {
         var queue = ArtifactQueue()
         var open = OpenJobs()
         var stopError: (any Error)?
+        var diskFault: DiskFault?
 
         /// Drops a job's links and durations once nothing of it is queued or in flight.
         func dropIfDone(_ jobID: String, files: Int?) async {
@@ -68,10 +82,13 @@ public struct NightlyRun: Sendable {
             await durations.forget(jobID, fileCount: files)
         }
 
-        /// Takes a SUCCEED job: records it, queues what is not stored yet.
-        func take(_ job: TtsJob) async throws {
+        /// Takes a SUCCEED job: records it, queues what is not stored yet (of an owed job, only
+        /// its owed artifacts: the others were stored by an earlier window).
+        func take(_ job: TtsJob, owing: Set<ArtifactKey>? = nil) async throws {
             pending.jobs[job.jobID] = nil
-            if state.previouslyArchived.contains(job.jobID) {
+            // An owed job is fetched by the owed round alone, so the listing never takes it twice.
+            if owing == nil && owedJobs.contains(job.jobID) { return }
+            if owing == nil && state.previouslyArchived.contains(job.jobID) {
                 tracker.alreadyArchived += 1
                 return
             }
@@ -87,8 +104,14 @@ public struct NightlyRun: Sendable {
             for index in job.files.indices where job.files[index].audioFileURL?.isEmpty ?? true {
                 await durations.set(job.jobID, index, nil)
             }
+            if let owing {
+                // Subtitles of a file whose audio is not fetched again wait for no duration.
+                for index in job.files.indices where !owing.contains(ArtifactKey(jobID: job.jobID, kind: .audio, fileIndex: index)) {
+                    await durations.set(job.jobID, index, nil)
+                }
+            }
             var queued = 0
-            for link in links {
+            for link in links where owing?.contains(ArtifactKey(jobID: job.jobID, kind: link.kind, fileIndex: link.fileIndex)) ?? true {
                 if let stored = state.stored(job.jobID, link.kind, link.fileIndex) {
                     if link.kind == .audio { await durations.set(job.jobID, link.fileIndex, stored.audioDuration) }
                     continue
@@ -117,6 +140,27 @@ public struct NightlyRun: Sendable {
                 break
             }
         }
+        // Artifacts owed by earlier nights: their jobs re-listed by id for fresh links.
+        for (jobID, entries) in owed.dueByJob where stopError == nil && !Task.isCancelled {
+            let keys = Set(entries.map(\.key))
+            do {
+                if let job = try await context.client.job(jobID), job.jobState == .succeeded {
+                    try await take(job, owing: keys)
+                    let offered = Set(job.links.map { ArtifactKey(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex) })
+                    failures += entries.filter { !offered.contains($0.key) }.map {
+                        ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but the job no longer offers this file", attempts: 0)
+                    }
+                    continue
+                }
+                failures += entries.map { ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but the API no longer lists the job as SUCCEED", attempts: 0) }
+            } catch let error as MetaStudioAPIError where error.isAuthentication {
+                stopError = error
+            } catch let error where DiskFault(error) != nil {
+                throw error
+            } catch {
+                failures += entries.map { ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but re-listing the job failed: \(error)", attempts: 0) }
+            }
+        }
         for entry in pending.expired(now: now, maxAge: options.pendingMaxAge) {
             pending.jobs[entry.jobID] = nil
             failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "still \(entry.state) after the pending max age; no longer checked", attempts: 1))
@@ -126,7 +170,7 @@ public struct NightlyRun: Sendable {
         let reporter = progress.map { ProgressTicker(report: $0) }
         await withTaskGroup(of: (jobID: String, outcome: ArtifactOutcome).self) { group in
             var inFlight = 0
-            while !Task.isCancelled {
+            while !Task.isCancelled && diskFault == nil {
                 while inFlight < options.concurrency, let task = queue.pop() {
                     tracker.linkStarted(task.listedAt)
                     group.addTask { (task.jobID, await downloader.download(task)) }
@@ -143,6 +187,11 @@ public struct NightlyRun: Sendable {
                             listingDone = true
                         }
                     } catch {
+                        if let fault = DiskFault(error) {
+                            diskFault = fault
+                            group.cancelAll()
+                            break
+                        }
                         stopError = error
                         listingDone = true
                     }
@@ -152,6 +201,12 @@ public struct NightlyRun: Sendable {
                 guard inFlight > 0 else { break }
                 if let (jobID, outcome) = await group.next() {
                     inFlight -= 1
+                    if case .diskFault(let fault) = outcome {
+                        // Stop taking work; the transfers in flight see the cancellation.
+                        diskFault = fault
+                        group.cancelAll()
+                        break
+                    }
                     tracker.record(outcome, failures: &failures)
                     await dropIfDone(jobID, files: open.finished(jobID))
                     reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
@@ -159,6 +214,11 @@ public struct NightlyRun: Sendable {
             }
             // Stopping: in-flight transfers see the cancellation and abandon their temp files.
             for await (_, outcome) in group { tracker.record(outcome, failures: &failures) }
+        }
+        if let diskFault {
+            // Nothing more is written: the journal keeps what was stored, the window stays open.
+            try? await state.journal.close()
+            throw diskFault
         }
         let interrupted = Task.isCancelled
         let listing = await lister.snapshot
@@ -198,6 +258,12 @@ public struct NightlyRun: Sendable {
             ManifestPendingJob(jobID: $0.jobID, state: $0.state, createTime: $0.createTime)
         }
         manifest.badRecords = listing.badRecords
+        let settledOwed = owed.settled(
+            isStored: { state.stored($0.jobID, $0.kind, $0.fileIndex) != nil }, failures: failures, now: now, maxAge: options.owedMaxAge)
+        if !settledOwed.artifacts.isEmpty || !owed.artifacts.isEmpty { manifest.owed = settledOwed.summary }
+        for item in settledOwed.abandoned {
+            context.logger.warning("abandoned: job \(item.jobID) \(item.kind.rawValue)[\(item.fileIndex)] owed since \(item.owedSince) is past the owed max age and no longer fetched (last error: \(item.reason))")
+        }
         let head: ManifestHead
         if let shard = options.shard, let group = options.runGroup {
             // A shard's manifest stays out of the chain: the night's merge links it.
@@ -208,63 +274,14 @@ public struct NightlyRun: Sendable {
             head = try await context.manifests.commit(manifest, jobs: jobs)
         }
         try pending.save(stateDir)
+        // Owed work is saved before the window closes: a crash in between leaves the window
+        // open, and the run that resumes it finds the same owed artifacts.
+        try settledOwed.save(stateDir)
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
         var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.display(head.file))
         outcome.jobCount = jobs.jobCount
         outcome.oldestLinkAgeAtDownload = tracker.oldestAgeAtStart
         if let stopError { throw RunStopped(underlying: stopError, outcome: outcome) }
         return outcome
-    }
-}
-
-extension NightlyRun {
-    /// `--dry-run`: lists the window that a run would take and counts what it would fetch;
-    /// downloads nothing and writes no state and no manifest.
-    func dryRun(runID: String, now: Date) async throws -> RunOutcome {
-        let stateDir = context.stateDirectory
-        let since = options.since ?? RunState.lastCompleteUntil(stateDir).map { $0.addingTimeInterval(-options.overlap) } ?? now.addingTimeInterval(-86400)
-        let window = try TimeWindow(since: since, until: options.until ?? now)
-        let lister = JobLister(client: context.client, window: window)
-        // Counted, not kept: a dry run of a large window must not hold its jobs.
-        var jobCount = 0, artifactCount = 0
-        while let batch = try await lister.next() {
-            for job in batch where job.jobState == .succeeded {
-                jobCount += 1
-                artifactCount += job.links.count
-            }
-        }
-        let listing = await lister.snapshot
-        var counts = ManifestCounts()
-        counts.jobsListed = listing.listed
-        counts.jobsByState = listing.countsByState
-        counts.artifactsStored = 0
-        counts.badRecords = listing.badRecords.count
-        var manifest = Manifest(
-            runID: runID, startedAt: Timestamp.format(now), finishedAt: Timestamp.format(Date()), complete: listing.shortfall == 0,
-            tool: ["name": ToolInfo.name, "version": ToolInfo.version],
-            source: ["provider": "huaweicloud.metastudio", "endpoint": context.client.endpoint.description, "project_id": context.client.projectID],
-            window: RunWindowRecord(window), previousManifest: nil, jobs: [], failures: [], counts: counts)
-        manifest.badRecords = listing.badRecords
-        var outcome = RunOutcome(manifest: manifest, head: nil, manifestPath: nil)
-        outcome.jobCount = jobCount
-        outcome.artifactsToFetch = artifactCount
-        return outcome
-    }
-}
-
-/// The run stopped early because of `underlying` (e.g. authentication refused); its manifest
-/// (incomplete) was written.
-public struct RunStopped: Error, Sendable, CustomStringConvertible, ExitCoded {
-    public var underlying: any Error
-    public var outcome: RunOutcome
-    public var description: String { "\(underlying) (the run stopped; manifest \(outcome.manifestPath ?? "-") is incomplete)" }
-    public var exitCode: Int32 { (underlying as? any ExitCoded)?.exitCode ?? 1 }
-}
-
-/// `20261122T041900Z-3fa1`: sorts by time, unique enough for one archive.
-public enum RunID {
-    public static func make(_ date: Date) -> String {
-        let stamp = Timestamp.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-        return stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
     }
 }

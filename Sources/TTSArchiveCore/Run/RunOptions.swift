@@ -8,6 +8,8 @@ public struct RunOptions: Sendable {
     public var concurrency = 8
     public var maxFileSize: Int64 = 2 << 30
     public var pendingMaxAge: TimeInterval = 7 * 86400
+    /// How long an artifact stays owed (re-fetched by every run) before it is abandoned.
+    public var owedMaxAge: TimeInterval = OwedWork.defaultMaxAge
     /// Re-lists allowed per job when its links go stale.
     public var relistBudget = 4
     /// A link with less than this left is re-listed before use.

@@ -5,9 +5,14 @@ import Foundation
 /// ```
 /// state/active.journal     the unfinished window's journal (RunJournal); resumed by the next run
 /// state/previous.journal   the last complete window's journal: its jobs are not fetched again
+///                          by the listing (any artifact of theirs not stored is in owed.json)
 /// state/last-complete.json {"run_id", "create_until"} of the last complete window
 /// state/pending.json       jobs still WAITING/PROCESSING, re-checked by later runs
+/// state/owed.json          artifacts not archived when their night ended (``OwedWork``)
 /// ```
+///
+/// A job counts as archived only when none of its artifacts is owed: the listing leaves owed
+/// jobs to the owed round, which fetches exactly their owed artifacts.
 public final class RunState: @unchecked Sendable {
     public let directory: String
     public let journal: RunJournal

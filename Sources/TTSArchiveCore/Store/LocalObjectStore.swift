@@ -12,7 +12,8 @@ import Glibc
 /// sha256/ab/ab…(64 hex).gz  objects: one gzip member each, named by the SHA-256 of its content
 /// tmp/                      where writers' unnamed files (O_TMPFILE) live until linked; named
 ///                           temp files <host>.<pid>.<random>.tmp only without O_TMPFILE
-/// state/                    run state (journals), see RunJournal
+/// state/                    run state (journals, owed work), see RunState
+/// quarantine/sha256/…       damaged objects moved aside by `verify --repair` (never deleted)
 /// ```
 public struct LocalObjectStore: ObjectStore {
     /// The archive's root directory.
@@ -119,7 +120,7 @@ public struct LocalObjectStore: ObjectStore {
         var entries: [StoreEntry] = []
         let fm = FileManager.default
         let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
-        for name in top.sorted() where !["sha256", "tmp", "state", "locks", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
+        for name in top.sorted() where !["sha256", "tmp", "state", "locks", "quarantine", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
             entries.append(StoreEntry(path: name, digest: nil, storedSize: POSIXFile.size(of: absolutePath(name)) ?? 0))
         }
         let shards = (try? fm.contentsOfDirectory(atPath: absolutePath("sha256"))) ?? []

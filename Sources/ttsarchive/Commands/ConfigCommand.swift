@@ -36,6 +36,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
     @Option var concurrency: Int?
     @Option var overlap: String?
     @Option(name: .customLong("pending-max-age")) var pendingMaxAge: String?
+    @Option(name: .customLong("owed-max-age")) var owedMaxAge: String?
     @Option(name: .customLong("metrics-file")) var metricsFile: String?
     @Option(name: .customLong("wait-lock")) var waitLock: String?
     @Flag(help: "Print the configuration as JSON on stdout.") var json = false
@@ -45,7 +46,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         var flags: [ConfigKey: TOMLValue] = [:]
         let strings: [(ConfigKey, String?)] = [
             (.archive, archive), (.manifests, manifests), (.endpoint, endpoint), (.region, region), (.projectID, projectID),
-            (.tokenFile, tokenFile), (.overlap, overlap), (.pendingMaxAge, pendingMaxAge), (.metricsFile, metricsFile),
+            (.tokenFile, tokenFile), (.overlap, overlap), (.pendingMaxAge, pendingMaxAge), (.owedMaxAge, owedMaxAge), (.metricsFile, metricsFile),
             (.waitLock, waitLock),
         ]
         for case let (key, value?) in strings { flags[key] = .string(value) }

@@ -27,6 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-file-size"), help: "Largest artifact accepted, bytes (suffixes K, M, G).") var maxFileSize = "2G"
     @Option(help: "Overlap with the previous window, seconds (or 15m, 1h).") var overlap = "15m"
     @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = "7d"
+    @Option(name: .customLong("owed-max-age"), help: "Fetch an owed artifact (failed on an earlier night) again for this long; then report it as abandoned (e.g. 30d).") var owedMaxAge = "30d"
     @Flag(name: .customLong("dry-run"), help: "List and count; download nothing, write nothing.") var dryRun = false
     @Flag(help: "Print the run summary as JSON on stdout.") var json = false
     @Option(help: ArgumentHelp("Archive only the jobs whose job_id hashes to K of N (needs --run-group, --since, --until).", valueName: "K/N"))
@@ -41,6 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         if Units.bytes(maxFileSize) == nil { throw ValidationError("--max-file-size '\(maxFileSize)' is not a size") }
         if Units.seconds(overlap) == nil { throw ValidationError("--overlap '\(overlap)' is not a duration") }
         if Units.seconds(pendingMaxAge) == nil { throw ValidationError("--pending-max-age '\(pendingMaxAge)' is not a duration") }
+        if Units.seconds(owedMaxAge) == nil { throw ValidationError("--owed-max-age '\(owedMaxAge)' is not a duration") }
         if let shard {
             guard ShardSpec(shard) != nil else { throw ValidationError("--shard '\(shard)' is not K/N with 0 <= K < N <= 4096") }
             guard runGroup != nil else { throw ValidationError("--shard needs --run-group ID (the same for every shard of the night)") }
@@ -82,6 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             options.maxFileSize = Units.bytes(maxFileSize)!
             options.overlap = Units.seconds(overlap)!
             options.pendingMaxAge = Units.seconds(pendingMaxAge)!
+            options.owedMaxAge = Units.seconds(owedMaxAge)!
             options.dryRun = dryRun
             options.shard = shard.flatMap(ShardSpec.init)
             options.runGroup = runGroup

@@ -14,7 +14,10 @@ struct VerifyCommand: AsyncParsableCommand {
             first manifest (a removed, edited or re-ordered manifest is named); every object a manifest \
             names must exist, re-hash to its digest and have the recorded sizes. Without a manifests \
             folder, the store alone is checked. Exit 0 when everything holds, 5 when damage was found, \
-            4 when the archive or the manifests folder cannot be read.
+            4 when the archive or the manifests folder cannot be read. With --repair (a local archive), \
+            each damaged object is moved into <archive>/quarantine/ (never deleted) and every artifact \
+            pointing to it, or to a missing object, is recorded as owed: the next run fetches it again \
+            while its job is still on the cloud.
             """
     )
 
@@ -26,6 +29,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Check objects' presence and sizes only (stored size, gzip trailer), without decompressing.")
     var quick = false
 
+    @Flag(name: .customLong("read-data"), help: "Decompress and re-hash every object (the default; the opposite of --quick).")
+    var readData = false
+
+    @Flag(help: "Quarantine damaged objects (moved, never deleted) and mark the artifacts pointing to them as owed, for the next run to fetch again.")
+    var repair = false
+
     @Option(name: .customLong("expect-head"), help: ArgumentHelp("The head digest kept elsewhere; HEAD.json must record it (with --manifest: the file's own digest).", valueName: "sha256"))
     var expectHead: String?
 
@@ -33,6 +42,8 @@ struct VerifyCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if quick && readData { throw ValidationError("--quick and --read-data contradict each other: choose one") }
+        if repair && manifestFile != nil { throw ValidationError("--repair needs the whole manifests folder to find what points to a damaged object; drop --manifest") }
         if let expectHead, ContentDigest(hex: expectHead) == nil {
             throw ValidationError("--expect-head '\(expectHead)' is not a SHA-256 digest (64 hex digits)")
         }
@@ -53,14 +64,31 @@ struct VerifyCommand: AsyncParsableCommand {
                 if let file { return try verifier.verifyFile(file) }
                 return try verifier.verifyAll(includeStore: true)
             }
+            let repaired = repair ? try await repairObjects(report, opened: opened, manifestsPath: manifestsPath) : nil
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                print(String(decoding: try encoder.encode(RepairedReport(report: report, repaired: repaired)), as: UTF8.self))
             } else {
                 printText(report)
+                for item in repaired ?? [] {
+                    let moved = item.quarantinedAs.map { "quarantined as \($0)" } ?? "missing"
+                    print("repaired \(item.object): \(moved); \(item.owed.count) artifact(s) owed to the next run")
+                }
             }
             if !report.isClean { throw ExitCode(ExitStatus.damage) }
+        }
+    }
+
+    /// `--repair`, under the archive lock: a run must not store into the object being moved.
+    private func repairObjects(_ report: ManifestVerification, opened: OpenedArchive, manifestsPath: String?) async throws -> [ObjectRepair.Repaired] {
+        guard let local = opened.objects as? LocalObjectStore else {
+            throw TTSArchiveError(.configuration, "verify --repair works on a local archive only; verify an S3 archive without it")
+        }
+        let repair = ObjectRepair(store: local, manifestsPath: manifestsPath, stateDirectory: opened.stateDirectory)
+        let problems = report.problems
+        return try await opened.withLock(scope: nil, archive: store.archive, command: "verify --repair", wait: 0) {
+            try await Blocking.run { try repair.repair(problems) }
         }
     }
 
@@ -84,5 +112,18 @@ struct VerifyCommand: AsyncParsableCommand {
         let what = report.quick ? "presence and sizes only" : "\(mb) MB original re-hashed"
         print("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
             + "\(report.objectsChecked) objects (\(what)): " + (report.isClean ? "all good" : "\(report.problems.count) problem(s)"))
+    }
+}
+
+/// `verify --json` with `--repair`: the report's keys, and `repaired` beside them.
+private struct RepairedReport: Encodable {
+    var report: ManifestVerification
+    var repaired: [ObjectRepair.Repaired]?
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        enum Key: String, CodingKey { case repaired }
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encodeIfPresent(repaired, forKey: .repaired)
     }
 }

@@ -89,6 +89,7 @@ extension RunCommand {
         if given.contains("--concurrency") { flags[.concurrency] = .integer(concurrency) }
         if given.contains("--overlap") { flags[.overlap] = .string(overlap) }
         if given.contains("--pending-max-age") { flags[.pendingMaxAge] = .string(pendingMaxAge) }
+        if given.contains("--owed-max-age") { flags[.owedMaxAge] = .string(owedMaxAge) }
         if let endpoint = api.endpoint { flags[.endpoint] = .string(endpoint) }
         if let region = api.region { flags[.region] = .string(region) }
         if let projectID = api.projectID { flags[.projectID] = .string(projectID) }
@@ -108,6 +109,7 @@ extension RunCommand {
         command.concurrency = config.integer(.concurrency) ?? concurrency
         command.overlap = config.string(.overlap) ?? overlap
         command.pendingMaxAge = config.string(.pendingMaxAge) ?? pendingMaxAge
+        command.owedMaxAge = config.string(.owedMaxAge) ?? owedMaxAge
         (command.api.endpoint, command.api.region) = try EndpointChoice.pick(config)
         command.api.projectID = config.string(.projectID)
         command.api.tokenFile = config.string(.tokenFile)

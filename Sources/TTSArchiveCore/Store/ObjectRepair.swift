@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `verify --repair`: every damaged object is moved aside into `archive/quarantine/` (nothing
+/// is ever deleted: an auditor may want the bytes), and every artifact a manifest points at it
+/// with, like every artifact whose object is missing, becomes owed work (``OwedWork``), so the
+/// next `run` fetches it again while its job is still on the cloud. Blocking.
+public struct ObjectRepair: Sendable {
+    /// One object dealt with.
+    public struct Repaired: Sendable, Codable, Hashable {
+        /// The object's path in the store (`sha256/ab/ab….gz`).
+        public var object: String
+        /// Where it now is, relative to the archive; nil when it was missing (nothing to move).
+        public var quarantinedAs: String?
+        /// The artifacts that pointed to it, now owed.
+        public var owed: [ObjectReference]
+
+        enum CodingKeys: String, CodingKey { case object, owed, quarantinedAs = "quarantined_as" }
+    }
+
+    public let store: LocalObjectStore
+    public let manifestsPath: String?
+    public let stateDirectory: String
+
+    public init(store: LocalObjectStore, manifestsPath: String?, stateDirectory: String) {
+        self.store = store
+        self.manifestsPath = manifestsPath
+        self.stateDirectory = stateDirectory
+    }
+
+    /// Problem kinds that say an object's bytes cannot be trusted, or are not there.
+    static let repairable: Set<ManifestProblem.Kind> = [.corrupt, .truncated, .wrongSize, .storedMismatch, .missing]
+
+    /// Quarantines the objects `problems` name and records their artifacts as owed.
+    public func repair(_ problems: [ManifestProblem], now: Date = Date()) throws -> [Repaired] {
+        var kinds: [String: ManifestProblem.Kind] = [:]
+        for problem in problems where Self.repairable.contains(problem.kind) && ContentDigest(objectPath: problem.path) != nil {
+            // A missing object and a damaged one are different repairs; damage wins.
+            if kinds[problem.path] == nil || kinds[problem.path] == .missing { kinds[problem.path] = problem.kind }
+        }
+        guard !kinds.isEmpty else { return [] }
+        let references = try self.references(to: Set(kinds.keys))
+        var repaired: [Repaired] = []
+        var owed: [OwedWork.Entry] = []
+        let stamp = Timestamp.format(now)
+        for (object, kind) in kinds.sorted(by: { $0.key < $1.key }) {
+            let moved = kind == .missing ? nil : try quarantine(object, now: now)
+            let refs = references[object] ?? []
+            let reason = kind == .missing
+                ? "verify --repair: object \(object) is missing from the store"
+                : "verify --repair: object \(object) was \(kind.rawValue) and is quarantined as \(moved ?? "?")"
+            owed += refs.map { OwedWork.Entry(jobID: $0.jobID, kind: $0.kind, fileIndex: $0.fileIndex, owedSince: stamp, reason: reason) }
+            repaired.append(Repaired(object: object, quarantinedAs: moved, owed: refs))
+        }
+        var work = try OwedWork.load(stateDirectory)
+        work.add(owed)
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        try work.save(stateDirectory)
+        return repaired
+    }
+
+    /// Moves one object into `quarantine/` under the same relative path (a timestamp suffix
+    /// when an earlier copy is already there); returns its new path relative to the archive.
+    func quarantine(_ object: String, now: Date) throws -> String? {
+        let source = store.root + "/" + object
+        guard FileManager.default.fileExists(atPath: source) else { return nil }
+        var relative = "quarantine/" + object
+        if FileManager.default.fileExists(atPath: store.root + "/" + relative) {
+            relative += "." + Timestamp.format(now).replacingOccurrences(of: ":", with: "")
+        }
+        let target = store.root + "/" + relative
+        let directory = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        guard rename(source, target) == 0 else { throw POSIXFile.error(errno, source) }
+        try POSIXFile.syncDirectory(directory)
+        try POSIXFile.syncDirectory((source as NSString).deletingLastPathComponent)
+        return relative
+    }
+
+    /// Every manifest entry naming one of `objects`, read from every manifest of the folder.
+    func references(to objects: Set<String>) throws -> [String: [ObjectReference]] {
+        guard let manifestsPath else { return [:] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: manifestsPath)) ?? []
+        var found: [String: [ObjectReference]] = [:]
+        for name in names.sorted() where name.hasSuffix(".json") && name != "HEAD.json" {
+            guard let data = FileManager.default.contents(atPath: manifestsPath + "/" + name),
+                let manifest = try? JSONDecoder().decode(ManifestEntries.self, from: data)
+            else { continue }
+            for job in manifest.jobs {
+                for artifact in job.artifacts where objects.contains(artifact.object) {
+                    found[artifact.object, default: []].append(
+                        ObjectReference(manifest: name, jobID: job.jobID, kind: artifact.kind, fileIndex: artifact.fileIndex))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Only what finding references needs of a manifest.
+    private struct ManifestEntries: Decodable {
+        struct Job: Decodable {
+            var jobID: String
+            var artifacts: [Artifact]
+            enum CodingKeys: String, CodingKey { case artifacts, jobID = "job_id" }
+        }
+        struct Artifact: Decodable {
+            var kind: ArtifactKind
+            var fileIndex: Int
+            var object: String
+            enum CodingKeys: String, CodingKey { case kind, object, fileIndex = "file_index" }
+        }
+        var jobs: [Job]
+    }
+}
