@@ -146,4 +146,46 @@ struct ChainWriterTests {
         #expect(manifest.complete && manifest.previousManifest == nil)
         #expect(try await client.head(bucket: root.bucket, key: lockKey) == nil, "released at the end")
     }
+
+    @Test func aRunThatLosesItsLeaseStopsWithExit4AndItsWindowOpen() async throws {
+        let seaweed = try await SeaweedFS.shared()
+        let sim = try await SimHarness.start(jobs: 60, seed: 61) { $0.bandwidth = 2_000_000 }
+        defer { Task { await sim.stop() } }
+        let root = seaweed.freshLocation("lose")
+        let s3 = ["--s3-endpoint", seaweed.endpoint, "--archive", root.appending("archive").description,
+                  "--manifests", root.appending("manifests").description]
+        let host = ScratchDirectory("lose-host")
+        let environment = sim.environment.merging(SeaweedFS.environment) { a, _ in a }
+            .merging(["XDG_STATE_HOME": host.path, "TTSARCHIVE_S3_LOCK_TTL": "3"]) { a, _ in a }
+        let args = ["run", "--endpoint", sim.endpoint, "--since", SimHarness.since, "--until", SimHarness.until] + s3
+        let engine = HTTPEngine(maxTotal: 4, maxPerHost: 4)
+        defer { engine.shutdown() }
+        let client = try seaweed.client(engine: engine)
+        let lockKey = root.appending("archive").key("locks/run.json")
+
+        let process = ToolProcess.configured(ToolProcess.ttsarchive, args, environment: environment)
+        let stderr = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = stderr
+        try process.run()
+        async let errorText = ToolProcess.readAll(stderr)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning, try await client.head(bucket: root.bucket, key: lockKey) == nil {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .seconds(0.5))
+        #expect(process.isRunning, "the run ended before its lease could be lost; slow it down")
+        // An operator breaks the lock from elsewhere while the run holds it.
+        let other = try lockBody(host: "elsewhere", expiresAt: "2100-01-01T00:00:00Z", ttl: 600)
+        _ = try await client.put(bucket: root.bucket, key: lockKey, body: other, contentType: "application/json", ifAbsent: false)
+        await ToolProcess.wait(process)
+        let text = String(decoding: await errorText, as: UTF8.self)
+        #expect(process.terminationStatus == 4, "\(text.suffix(800))")
+        #expect(text.contains("taken over"), "\(text.suffix(800))")
+        // The window stays open: nothing claims completeness, and the other's lock is untouched.
+        let states = (FileManager.default.enumerator(atPath: host.path)?.allObjects as? [String]) ?? []
+        #expect(states.contains { $0.hasSuffix("active.journal") } && !states.contains { $0.hasSuffix("last-complete.json") }, "\(states)")
+        #expect(try await client.get(bucket: root.bucket, key: lockKey) == other)
+    }
 }
+
