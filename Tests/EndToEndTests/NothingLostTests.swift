@@ -148,8 +148,10 @@ struct NothingLostTests {
         #expect(found.stdout.contains(victim.object), "\(found.stdout)")
         let repaired = try await ToolProcess.run(["verify", "--repair"] + args)
         #expect(repaired.status == 5, "the damage was found, whatever the repair did")
-        #expect(repaired.stdout.contains("repaired \(victim.object): quarantined as quarantine/\(victim.object)"), "\(repaired.stdout)")
-        #expect(FileManager.default.fileExists(atPath: dir.sub("archive/quarantine/" + victim.object)), "moved aside, never deleted")
+        let hex = try #require(ContentDigest(objectPath: victim.object)).hex
+        #expect(repaired.stdout.contains("repaired \(victim.object): quarantined as quarantine/\(hex)."), "\(repaired.stdout)")
+        let quarantined = try FileManager.default.contentsOfDirectory(atPath: dir.sub("archive/quarantine"))
+        #expect(quarantined.contains { $0.hasPrefix(hex + ".") && $0.hasSuffix(".gz") }, "moved aside, never deleted")
         #expect(!FileManager.default.fileExists(atPath: path))
         let owed = try OwedWork.load(dir.sub("archive/state"))
         let pointing = night1.jobs.flatMap { job in job.artifacts.filter { $0.object == victim.object }.map { "\(job.jobID) \($0.kind.rawValue) \($0.fileIndex)" } }

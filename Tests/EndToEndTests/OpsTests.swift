@@ -130,6 +130,9 @@ struct OpsTests {
             host: "build-07.example.net", pid: 4242, startedAt: Timestamp.format(Date().addingTimeInterval(-7300)),
             command: "ttsarchive run")
         try JSONEncoder().encode(foreign).write(to: URL(fileURLWithPath: dir.sub("archive/state/LOCK")))
+        // Its holder keeps the flock (a shared file system): alive, whatever host it names.
+        let held = open(dir.sub("archive/state/LOCK"), O_RDONLY)
+        #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
         let refused = try await sim.run(dir, extra: ["--metrics-file", metrics])
         #expect(refused.status == 4)
         #expect(
@@ -158,6 +161,14 @@ struct OpsTests {
         let broken = try await sim.run(dir, extra: ["--break-lock"])
         #expect(broken.status == 0, "\(broken.stderr)")
         #expect(broken.stderr.contains("took over the archive lock") && broken.stderr.contains("build-07.example.net"))
+        close(held)
+
+        // A killed pod's lock: another host's name, nobody holds its flock. Taken over without --break-lock.
+        let pod = LockHolder(host: "ttsarchive-7f9c4-xk2p", pid: 1, startedAt: Timestamp.format(Date()), command: "ttsarchive run")
+        try JSONEncoder().encode(pod).write(to: URL(fileURLWithPath: dir.sub("archive/state/LOCK")))
+        let takenOver = try await sim.run(dir)
+        #expect(takenOver.status == 0, "\(takenOver.stderr)")
+        #expect(takenOver.stderr.contains("took over the archive lock") && takenOver.stderr.contains("ttsarchive-7f9c4-xk2p"))
         await sim.stop()
     }
 

@@ -12,11 +12,14 @@ struct OpsLockTests {
         #expect(LockDecision.decide(holder: here, localHost: "web-1", flockFree: true, breakRequested: false) == .takeOver(.holderGone))
         #expect(LockDecision.decide(holder: here, localHost: "web-1", flockFree: false, breakRequested: false) == .held)
         #expect(LockDecision.decide(holder: here, localHost: "web-1", flockFree: false, breakRequested: true) == .refuseToBreakLive)
-        // Another host's flock says nothing here: only --break-lock replaces it.
-        #expect(LockDecision.decide(holder: there, localHost: "web-1", flockFree: true, breakRequested: false) == .held)
-        #expect(LockDecision.decide(holder: there, localHost: "web-1", flockFree: true, breakRequested: true) == .takeOver(.broken))
-        #expect(LockDecision.decide(holder: nil, localHost: "web-1", flockFree: true, breakRequested: false) == .held)
-        #expect(LockDecision.decide(holder: nil, localHost: "web-1", flockFree: true, breakRequested: true) == .takeOver(.broken))
+        // The flock is the truth whatever host the file names: free means nobody holds it.
+        #expect(LockDecision.decide(holder: there, localHost: "web-1", flockFree: true, breakRequested: false) == .takeOver(.holderGone))
+        #expect(LockDecision.decide(holder: nil, localHost: "web-1", flockFree: true, breakRequested: false) == .takeOver(.holderGone))
+        // Another host's held flock (a shared file system): only --break-lock replaces it.
+        #expect(LockDecision.decide(holder: there, localHost: "web-1", flockFree: false, breakRequested: false) == .held)
+        #expect(LockDecision.decide(holder: there, localHost: "web-1", flockFree: false, breakRequested: true) == .takeOver(.broken))
+        #expect(LockDecision.decide(holder: nil, localHost: "web-1", flockFree: false, breakRequested: false) == .held)
+        #expect(LockDecision.decide(holder: nil, localHost: "web-1", flockFree: false, breakRequested: true) == .takeOver(.broken))
     }
 
     @Test func secondAttemptSeesTheHolderUntilReleased() throws {
@@ -71,6 +74,10 @@ struct OpsLockTests {
         let started = Date().addingTimeInterval(-3725)
         let foreign = LockHolder(host: "build-07.example.net", pid: 4242, startedAt: Timestamp.format(started), command: "ttsarchive run")
         try JSONEncoder().encode(foreign).write(to: URL(fileURLWithPath: dir.sub("state/LOCK")))
+        // Its holder keeps the flock (as over a shared file system): a live foreign holder.
+        let held = open(dir.sub("state/LOCK"), O_RDONLY)
+        defer { close(held) }
+        #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
         do {
             _ = try await ArchiveLock.acquire(archive: dir.path, command: "me", wait: 0.3)
             Issue.record("foreign lock ignored")
@@ -79,7 +86,7 @@ struct OpsLockTests {
                 Issue.record("\(error)")
                 return
             }
-            #expect(status.holder == foreign && !status.sameHost && status.alive == nil)
+            #expect(status.holder == foreign && !status.sameHost && status.alive == true)
             #expect(waited >= 0.3)
             #expect(abs((status.ageSeconds ?? 0) - 3725) < 5)
             #expect(error.description.contains("build-07.example.net") && error.description.contains("pid 4242"))
@@ -88,6 +95,23 @@ struct OpsLockTests {
         }
         let lock = try await ArchiveLock.acquire(archive: dir.path, command: "me", breakLock: true)
         #expect(lock.replaced?.holder == foreign)
+        lock.release()
+    }
+
+    @Test func aLockNamingAnotherHostWithAFreeFlockIsTakenOver() throws {
+        // A killed pod: its lock names a host that will never exist again, and nobody holds the flock.
+        let dir = TestDirectory("gone-pod")
+        try FileManager.default.createDirectory(atPath: dir.sub("state"), withIntermediateDirectories: true)
+        let gone = LockHolder(host: "ttsarchive-7f9c4-xk2p", pid: 1, startedAt: "2025-06-09T02:00:00Z", command: "ttsarchive run")
+        try JSONEncoder().encode(gone).write(to: URL(fileURLWithPath: dir.sub("state/LOCK")))
+        #expect(ArchiveLock.inspect(archive: dir.path)?.alive == false)
+        guard case .acquired(let lock) = try ArchiveLock.tryAcquire(archive: dir.path, command: "new", breakLock: false) else {
+            Issue.record("a lock with a free flock naming another host was not taken over")
+            return
+        }
+        #expect(lock.replaced?.holder == gone)
+        let onDisk = try JSONDecoder().decode(LockHolder.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("state/LOCK"))))
+        #expect(onDisk.command == "new" && onDisk.host == ArchiveLock.localHost())
         lock.release()
     }
 

@@ -112,6 +112,15 @@ final class StoreUnderTest: @unchecked Sendable {
         _ = try await client!.put(bucket: location!.bucket, key: location!.key(relative), body: bytes, contentType: "application/octet-stream", ifAbsent: false)
     }
 
+    /// Relative names of the stored files under `folder` (e.g. `quarantine`), sorted.
+    func rawList(_ folder: String) async throws -> [String] {
+        if let directory {
+            return ((try? FileManager.default.contentsOfDirectory(atPath: directory.sub("a/" + folder))) ?? []).map { folder + "/" + $0 }.sorted()
+        }
+        let prefix = location!.key(folder + "/")
+        return try await client!.list(bucket: location!.bucket, prefix: prefix).map { folder + "/" + $0.key.dropFirst(prefix.count) }.sorted()
+    }
+
     func rawDelete(_ relative: String) async throws {
         if let directory {
             try FileManager.default.removeItem(atPath: directory.sub("a/" + relative))

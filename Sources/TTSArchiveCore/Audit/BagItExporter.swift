@@ -7,7 +7,7 @@ import Glibc
 /// Writes a ``BagPlan`` as a bag folder or as one `.tar` / `.tar.gz` file, reading and
 /// verifying every object on the way. Output appears under its final name only when whole:
 /// the bag is built in a sibling temp folder and renamed, the tar in a temp file and linked.
-/// Blocking.
+/// Every file and folder is fsynced before success is reported. Blocking.
 public struct BagItExporter: Sendable {
     public let store: any ObjectStore
     public let parallelism: Int
@@ -59,6 +59,9 @@ public struct BagItExporter: Sendable {
                 throw AuditError(.io(path: "\(directory)/\(tag.name)", detail: "\(error)"))
             }
         }
+        // Durable before it gets its name: each payload folder, data/ and the bag's own folder
+        // (the files themselves were fsynced as they were written; tag files by writeAtomically).
+        try VerifiedFileWriter.syncDirectories(plan.payloadFolders.map { "\(temp)/data/\($0)" } + [temp + "/data", temp])
         if existed { rmdir(directory) }
         guard rename(temp, directory) == 0 else {
             let code = errno
@@ -66,7 +69,8 @@ public struct BagItExporter: Sendable {
                 ? AuditError(.targetExists([directory])) : AuditError(.io(path: directory, detail: String(cString: strerror(code))))
         }
         done = true
-        try? POSIXFile.syncDirectory(parent)
+        // The rename itself: without this, a crash could leave the bag under its temp name.
+        try VerifiedFileWriter.syncDirectories([parent])
     }
 
     /// Writes the bag as one tar file (gzip-compressed when `gzip`), its entries under
@@ -100,7 +104,8 @@ public struct BagItExporter: Sendable {
         guard link(temp, file) == 0 else {
             throw errno == EEXIST ? AuditError(.targetExists([file])) : AuditError(.io(path: file, detail: String(cString: strerror(errno))))
         }
-        try? POSIXFile.syncDirectory(Self.parent(of: file))
+        // The link is the success: made durable before it is reported (the bytes were fsynced above).
+        try VerifiedFileWriter.syncDirectories([Self.parent(of: file)])
     }
 
     /// Every folder, tag file and payload file, sorted by path (a folder before its contents).

@@ -59,6 +59,10 @@ public struct Restorer: Sendable {
                 return AuditError(.io(path: file.relativePath, detail: "\(error)"))
             }
         }
+        // Success means on disk: every job folder, the output folder and its parent (which may
+        // have just created it) are fsynced after the files were linked into them.
+        let folders = Set(payload.files.map { "\(directory)/\($0.relativePath.split(separator: "/")[0])" }).sorted()
+        try VerifiedFileWriter.syncDirectories(folders + [directory, BagItExporter.parent(of: directory)])
         var report = RestoreReport()
         report.refused = payload.refused
         for (file, error) in zip(payload.files, results) {

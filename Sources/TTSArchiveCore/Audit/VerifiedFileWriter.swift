@@ -6,7 +6,8 @@ import Glibc
 /// Writes one object's original bytes to a file that appears under its final name only when
 /// the bytes re-hashed to the object's digest and their count is the manifest's size: a temp
 /// file in the same folder, fsync, then `link(2)` (which never replaces anything) or, when
-/// replacing is allowed, `rename(2)`. Blocking.
+/// replacing is allowed, `rename(2)`. The folder's entry is made durable by the caller, once
+/// per folder (``syncDirectories(_:)``), not once per file. Blocking.
 enum VerifiedFileWriter {
     /// An error of the output file, told apart from the store's own while streaming.
     private struct SinkFailure: Error { var underlying: any Error }
@@ -69,6 +70,19 @@ enum VerifiedFileWriter {
         }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw AuditError(.io(path: path, detail: String(cString: strerror(errno))))
+        }
+    }
+
+    /// fsyncs each folder, so the names linked or renamed into it survive a crash: a file's own
+    /// fsync makes its bytes durable, not the entry that names it. `restore` and `export` call
+    /// this before they report success. Throws ``AuditError`` (exit 4) naming the folder.
+    static func syncDirectories(_ paths: [String]) throws {
+        for path in paths {
+            do {
+                try POSIXFile.syncDirectory(path)
+            } catch {
+                throw AuditError(.io(path: path, detail: "cannot make the folder durable: \(error)"))
+            }
         }
     }
 

@@ -112,16 +112,25 @@ public struct ManifestDirectory: Sendable {
         return hash.finalize().hexString
     }
 
-    /// ``append(_:jobs:)`` off the cooperative pool, then publishes the manifest and (after it)
-    /// HEAD, when there is a publisher: HEAD never names a manifest the store does not have.
+    /// ``append(_:jobs:)`` off the cooperative pool. With a publisher, the order is what keeps
+    /// every HEAD pointing at a manifest that exists durably: the manifest is written locally
+    /// (fsynced), published, then the published HEAD is moved by compare-and-swap against the
+    /// HEAD this writer linked from (``ManifestPublisher/publishHead(_:replacing:)``), and only
+    /// then the local HEAD. A failure anywhere leaves both HEADs where they were; the manifest
+    /// file left behind is adopted by the next writer's ``chainTip()``.
     @discardableResult
     public func commit(_ manifest: Manifest, jobs: some ManifestJobSource & Sendable) async throws -> ManifestHead {
-        let head = try await Blocking.run { [self] in try append(manifest, jobs: jobs) }
-        if let publisher {
-            let (bytes, headBytes) = try await Blocking.run { [self] in try (readBack(head.file), Self.headBytes(head)) }
-            try await publisher.publish(head.file, bytes: bytes, replace: false)
-            try await publisher.publish("HEAD.json", bytes: headBytes, replace: true)
+        guard let publisher else {
+            return try await Blocking.run { [self] in try append(manifest, jobs: jobs) }
         }
+        let file = "\(manifest.runID).json"
+        let sha256 = try await Blocking.run { [self] in try writeStreamed(manifest, jobs: jobs, to: file) }
+        let head = ManifestHead(runID: manifest.runID, file: file, sha256: sha256)
+        let (bytes, headBytes) = try await Blocking.run { [self] in try (readBack(file), Self.headBytes(head)) }
+        let linkedFrom = FileManager.default.contents(atPath: path + "/HEAD.json").map { Array($0) }
+        try await publisher.publish(file, bytes: bytes, replace: false)
+        try await publisher.publishHead(headBytes, replacing: linkedFrom)
+        try await Blocking.run { [self] in try POSIXFile.writeAtomically(headBytes, to: "\(path)/HEAD.json") }
         return head
     }
 

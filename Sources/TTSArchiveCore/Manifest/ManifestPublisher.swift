@@ -9,4 +9,15 @@ public protocol ManifestPublisher: Sendable {
     func publish(_ name: String, bytes: [UInt8], replace: Bool) async throws
     /// Refreshes the local copy from the published one (before reading or appending).
     func pull(into directory: String) async throws
+    /// Publishes `HEAD.json` only if the published one is still `expected` (nil: none yet): a
+    /// compare-and-swap, so two writers that started from the same head cannot both move it
+    /// and fork the chain. Throws when it moved.
+    func publishHead(_ bytes: [UInt8], replacing expected: [UInt8]?) async throws
+}
+
+extension ManifestPublisher {
+    /// Without a conditional write: replaces HEAD (the lock is the only guard).
+    public func publishHead(_ bytes: [UInt8], replacing expected: [UInt8]?) async throws {
+        try await publish("HEAD.json", bytes: bytes, replace: true)
+    }
 }

@@ -10,7 +10,8 @@ import TTSNative
 /// The file appears atomically, already complete and already `flock`ed: it is written as a temp
 /// file (O_EXCL), locked, fsynced, then `link(2)`ed to `LOCK`, which fails if a lock exists. The
 /// `flock` lives as long as the holder's process, so a same-host holder that died is told apart
-/// from a live one without trusting its PID. A stale lock is replaced by `rename(2)` while holding
+/// from a live one without trusting its PID; the flock decides whatever host the file names (a
+/// restarted pod has a new host name). A stale lock is replaced by `rename(2)` while holding
 /// the old file's `flock` and after checking `LOCK` is still that file, so two invocations taking
 /// over the same stale lock cannot both win. Blocking calls: use from ``Blocking`` or a thread.
 public final class ArchiveLock: Sendable {
@@ -105,7 +106,7 @@ public final class ArchiveLock: Sendable {
             defer { close(existing) }
             let flockFree = flock(existing, LOCK_EX | LOCK_NB) == 0
             var status = describe(fd: existing, path: lockPath, now: now, localHost: me.host)
-            if status.sameHost { status.alive = !flockFree }
+            status.alive = !flockFree
             switch LockDecision.decide(holder: status.holder, localHost: me.host, flockFree: flockFree, breakRequested: breakLock) {
             case .held:
                 discard(temp, fd)
@@ -139,12 +140,10 @@ public final class ArchiveLock: Sendable {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var status = describe(fd: fd, path: lockPath, now: now, localHost: localHost())
-        if status.sameHost {
-            // A shared, immediately dropped flock: succeeds only when no live holder keeps its own.
-            let free = flock(fd, LOCK_SH | LOCK_NB) == 0
-            if free { flock(fd, LOCK_UN) }
-            status.alive = !free
-        }
+        // A shared, immediately dropped flock: succeeds only when no live holder keeps its own.
+        let free = flock(fd, LOCK_SH | LOCK_NB) == 0
+        if free { flock(fd, LOCK_UN) }
+        status.alive = !free
         return status
     }
 

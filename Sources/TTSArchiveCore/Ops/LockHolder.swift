@@ -34,7 +34,7 @@ public struct LockStatus: Sendable, Codable, Hashable {
     public var ageSeconds: Double?
     /// True when the holder claims this host, so its liveness could be checked here.
     public var sameHost: Bool
-    /// For a same-host holder: whether it still holds the `flock` (it is alive). Nil for another host.
+    /// Whether some process still holds the file's `flock` (the holder is alive), whatever host it names.
     public var alive: Bool?
 
     enum CodingKeys: String, CodingKey {
@@ -55,8 +55,8 @@ public struct LockStatus: Sendable, Codable, Hashable {
 public enum LockDecision: Sendable, Equatable {
     /// Why an existing lock may be replaced.
     public enum TakeOverReason: Sendable, Equatable {
-        /// Same host, and its process no longer holds the `flock` (it died, was killed, or its PID
-        /// now belongs to someone else).
+        /// Nobody holds the file's `flock` any more (its process died, was killed, or its pod is
+        /// gone), whatever host the file names.
         case holderGone
         /// `--break-lock` on another host's or an unreadable lock.
         case broken
@@ -71,13 +71,18 @@ public enum LockDecision: Sendable, Equatable {
 
     /// Decides from what was observed. `flockFree` means this process could take the `flock` of
     /// the existing file, which a live holder keeps for its whole life.
+    ///
+    /// The flock is the truth, whatever host the file names: the name and pid are for people. A
+    /// pod gets a new host name on every start, so a lock naming a host that is gone would
+    /// otherwise block every later night. A flock held from elsewhere (a shared file system whose
+    /// locks span hosts) is a live holder unless an operator breaks it.
     public static func decide(holder: LockHolder?, localHost: String, flockFree: Bool, breakRequested: Bool) -> LockDecision {
+        if flockFree { return .takeOver(.holderGone) }
         if let holder, holder.host == localHost {
-            if flockFree { return .takeOver(.holderGone) }
             return breakRequested ? .refuseToBreakLive : .held
         }
-        // Another host (or a file we cannot read): liveness cannot be checked from here, so only
-        // an operator who knows that host is down may break it.
+        // Another host's (or an unreadable) lock whose flock is held: its liveness cannot be
+        // checked from here, so only an operator who knows that host is down may break it.
         return breakRequested ? .takeOver(.broken) : .held
     }
 }

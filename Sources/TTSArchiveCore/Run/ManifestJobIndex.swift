@@ -58,13 +58,7 @@ public struct ManifestJobIndex: ManifestJobSource, Sendable {
         let file = try POSIXFile.openForReading(path)
         let decoder = JSONDecoder()
         func record(_ span: JournalSpan) throws -> JournalRecord {
-            do {
-                return try decoder.decode(JournalRecord.self, from: Data(try file.read(at: span.offset, count: span.length)))
-            } catch let error as StoreError {
-                throw error
-            } catch {
-                throw TTSArchiveError(.unusableState, "run state \(path) changed while its manifest was written (byte \(span.offset))")
-            }
+            try RunJournal.record(at: span, in: file, path: path, decoder: decoder)
         }
         for jobID in jobs.keys.sorted() {
             guard var job = try record(jobs[jobID]!).job else { continue }

@@ -60,6 +60,7 @@ public struct NightlyRun: Sendable {
         let state = try RunState(
             directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
             runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
+        if let cut = state.journal.healed { context.logger.warning("\(cut)") }
         context.logger.info("run \(runID): window \(Timestamp.format(state.window.since)) … \(Timestamp.format(state.window.until))\(state.resumed ? " (resuming)" : "")")
         var pending = try PendingJobs.load(stateDir)
         let owed = try OwedWork.load(stateDir)

@@ -7,32 +7,67 @@ public struct JournalSpan: Sendable, Hashable {
     public var length: Int
 }
 
+/// What a scan found beyond the records: where the last good line ends, and how long the file is.
+/// Bytes between the two are a torn or damaged tail (see ``RunJournal/init(path:)``).
+public struct JournalExtent: Sendable, Hashable {
+    /// The offset just past the newline of the last record that verified (0 when none did).
+    public var goodEnd: Int64
+    /// The file's length when it was read.
+    public var fileSize: Int64
+    /// The first line of the tail that did not verify, when there is such a tail (1-based).
+    public var firstBadLine: Int?
+
+    /// True when bytes after the last good record have to be cut before appending.
+    public var hasTail: Bool { fileSize > goodEnd }
+}
+
 extension RunJournal {
-    /// Calls `body` with every complete record of the journal at `path`, in file order, and where
-    /// its line is. Reads the file in chunks, so a night's journal is never held whole. A torn
-    /// last line (a crash mid-append) is ignored; an unreadable line followed by others is damage
-    /// and throws. A missing journal has no records. Blocking.
-    public static func scan(_ path: String, _ body: (JournalRecord, JournalSpan) throws -> Void) throws {
-        guard FileManager.default.fileExists(atPath: path) else { return }
+    /// Calls `body` with every good record of the journal at `path`, in file order, and where
+    /// its line is. Reads the file in chunks, so a night's journal is never held whole.
+    ///
+    /// A line is good when its checksum matches (``JournalLine``) or, before the first
+    /// checksummed line, when it is a complete JSON record of an older journal. Lines that are
+    /// not good are the tail when nothing good follows them (a crash or a short write tore the
+    /// last append): they are skipped here, and reported in the returned extent. A bad line
+    /// followed by a good one is damage no crash can cause, and throws naming the line (exit 4).
+    /// An unterminated last line is tail even when it parses: its append never returned, since
+    /// the newline is written with the record. A missing journal has no records. Blocking.
+    @discardableResult
+    public static func scan(_ path: String, _ body: (JournalRecord, JournalSpan) throws -> Void) throws -> JournalExtent {
+        try scan(path, decoding: true) { record, span in try body(record!, span) }
+    }
+
+    /// ``scan(_:_:)``, optionally without decoding checksummed lines (the checksum alone says
+    /// they are whole): `body` then gets nil for them. Healing a journal needs no records.
+    static func scan(_ path: String, decoding: Bool, _ body: (JournalRecord?, JournalSpan) throws -> Void) throws -> JournalExtent {
+        guard FileManager.default.fileExists(atPath: path) else { return JournalExtent(goodEnd: 0, fileSize: 0) }
         let file = try POSIXFile.openForReading(path)
         let decoder = JSONDecoder()
         var lineNumber = 0
-        var unreadableLine: Int?
+        var extent = JournalExtent(goodEnd: 0, fileSize: 0)
+        var sawChecksums = false
         func line(_ bytes: ArraySlice<UInt8>, at offset: Int64) throws {
             lineNumber += 1
             guard !bytes.isEmpty else { return }
-            // Only the last line can be torn by a crash; a bad line with records after it is damage.
-            if let bad = unreadableLine {
-                throw TTSArchiveError(.unusableState, "run state \(path) is damaged at line \(bad); move it aside to start the run afresh")
-            }
-            let record: JournalRecord
-            do {
-                record = try decoder.decode(JournalRecord.self, from: Data(bytes))
-            } catch {
-                unreadableLine = lineNumber
+            let record: JournalRecord?
+            switch JournalLine.read(bytes, decoder: decoder, decoding: decoding) {
+            case .checked(let checked):
+                sawChecksums = true
+                record = checked
+            case .legacy(let legacy) where !sawChecksums:
+                record = legacy
+            case .legacy, .damaged:
+                if extent.firstBadLine == nil { extent.firstBadLine = lineNumber }
                 return
             }
+            if let bad = extent.firstBadLine {
+                throw TTSArchiveError(
+                    .unusableState,
+                    "run state \(path) is damaged at line \(bad): it does not verify and good records follow it (line \(lineNumber)); "
+                        + "move the file aside to start the window afresh, or restore it from a backup")
+            }
             try body(record, JournalSpan(offset: offset, length: bytes.count))
+            extent.goodEnd = offset + Int64(bytes.count) + 1
         }
         var carry: [UInt8] = []
         var carryOffset: Int64 = 0
@@ -49,6 +84,19 @@ extension RunJournal {
             carry.removeFirst(start)
             carryOffset += Int64(start)
         }
-        try line(carry[...], at: carryOffset)
+        extent.fileSize = carryOffset + Int64(carry.count)
+        if !carry.isEmpty && extent.firstBadLine == nil { extent.firstBadLine = lineNumber + 1 }
+        return extent
+    }
+
+    /// Reads back the record of one good line found by a scan. Blocking.
+    static func record(at span: JournalSpan, in file: POSIXFile, path: String, decoder: JSONDecoder) throws -> JournalRecord {
+        let bytes = try file.read(at: span.offset, count: span.length)
+        switch JournalLine.read(bytes[...], decoder: decoder, decoding: true) {
+        case .checked(let record?), .legacy(let record):
+            return record
+        case .checked(nil), .damaged:
+            throw TTSArchiveError(.unusableState, "run state \(path) changed while its manifest was written (byte \(span.offset))")
+        }
     }
 }

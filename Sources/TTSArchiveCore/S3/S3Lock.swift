@@ -1,19 +1,30 @@
 import Foundation
 import TTSNative
 
-/// A lock in the object store: `PREFIX/locks/<name>.json`, taken by a conditional create
-/// (`If-None-Match: *`), so of two runs that race for it exactly one wins, on any host.
+/// A lock in the object store: `PREFIX/locks/<name>.json`, so of two runs that race for it
+/// exactly one wins, on any host. Every change is a conditional request the store decides:
+/// - taken with `If-None-Match: *` (create only if absent);
+/// - renewed, taken over (expired, or `--break-lock`) and released with `If-Match: <ETag>`
+///   of the version last seen, so a holder and a rival, or two rivals, never both win, and a
+///   holder never renews or deletes a lock someone else took over meanwhile.
 ///
-/// The body names the owner (host, pid, command) and an expiry. The holder renews the expiry
-/// every third of `ttl` (default 10 minutes) while it runs, so a holder that died without
-/// releasing it (a SIGKILLed process, a lost pod) blocks the next run for at most `ttl`: a
-/// retried shard with `--wait-lock` longer than that takes it over.
+/// Expiry is judged by the store's clock alone: a lock is expired when the `Date` of the
+/// answer that read it is past its `Last-Modified` plus the holder's `ttl_seconds`. A GET that
+/// fails says nothing (never "expired"): the caller waits and asks again.
+///
+/// The holder renews every third of `ttl` (default 10 minutes), retrying a failed renewal
+/// with backoff; when the lease is truly lost (taken over, or not renewed for a whole `ttl`),
+/// ``lostReason`` says why and the `onLost` handler runs, so the run can stop (exit 4) before
+/// it writes anything that needs the lock. A store that ignores `If-Match` (see README) gets
+/// the create-only guarantee and nothing more for takeovers.
 public final class S3Lock: Sendable {
-    /// The lock's body.
+    /// The lock's body. `expires_at` is for people (the holder's clock); `ttl_seconds` is what
+    /// readers judge expiry with, against the store's clock.
     struct Body: Codable {
         var holder: LockHolder
         var expiresAt: String
-        enum CodingKeys: String, CodingKey { case holder, expiresAt = "expires_at" }
+        var ttlSeconds: Double?
+        enum CodingKeys: String, CodingKey { case holder, expiresAt = "expires_at", ttlSeconds = "ttl_seconds" }
     }
 
     let client: S3Client
@@ -24,35 +35,106 @@ public final class S3Lock: Sendable {
     /// The lock that was taken over because it had expired (or `--break-lock`), if any.
     public let replaced: LockStatus?
     private let heartbeat = Locked<Task<Void, Never>?>(nil)
+    /// The ETag of the version this holder wrote last.
+    private let etag: Locked<String>
+    private let lost = Locked<String?>(nil)
+    private let lostHandler = Locked<(@Sendable (String) -> Void)?>(nil)
 
-    private init(client: S3Client, bucket: String, key: String, holder: LockHolder, ttl: TimeInterval, replaced: LockStatus?) {
+    private init(client: S3Client, bucket: String, key: String, holder: LockHolder, ttl: TimeInterval, etag: String, replaced: LockStatus?) {
         self.client = client
         self.bucket = bucket
         self.key = key
         self.holder = holder
         self.ttl = ttl
+        self.etag = Locked(etag)
         self.replaced = replaced
     }
 
+    /// Why the lease was lost, once it was (nil while it is held).
+    public var lostReason: String? { lost.withLock { $0 } }
+
+    /// Runs `handler` (once) when the lease is lost; at once if it already was.
+    public func onLost(_ handler: @escaping @Sendable (String) -> Void) {
+        let already: String? = lostHandler.withLock { slot in
+            if let reason = lost.withLock({ $0 }) { return reason }
+            slot = handler
+            return nil
+        }
+        if let already { handler(already) }
+    }
+
+    private func markLost(_ reason: String) {
+        let first = lost.withLock { current -> Bool in
+            guard current == nil else { return false }
+            current = reason
+            return true
+        }
+        guard first else { return }
+        lostHandler.withLock { $0 }?(reason)
+    }
+
     private func startHeartbeat() -> S3Lock {
-        let task = Task { [client, bucket, key, holder, ttl] in
+        let task = Task { [self] in
+            var renewed = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(max(0.5, ttl / 3)))
                 if Task.isCancelled { break }
-                // Renew only while it is still ours: an expired lock may have been taken over.
-                // (Check, then write: a holder cut off for longer than `ttl` could overwrite its
-                // successor's lock in that instant; the run lock is a guard, not a consensus.)
-                guard await Self.held(by: holder, client: client, bucket: bucket, key: key), let body = try? Self.encode(holder, ttl: ttl)
-                else { break }
-                _ = try? await client.put(bucket: bucket, key: key, body: body, contentType: "application/json", ifAbsent: false)
+                guard let reason = await renew(since: &renewed) else { continue }
+                markLost(reason)
+                break
             }
         }
         heartbeat.withLock { $0 = task }
         return self
     }
 
+    /// One renewal, retried with backoff until it succeeds or the lease may have lapsed. Nil on
+    /// success, else why the lease is lost. `since` is when the last successful renewal was sent
+    /// (a local monotonic clock: the store stamped it no earlier, so this errs on the safe side).
+    private func renew(since renewed: inout ContinuousClock.Instant) async -> String? {
+        var pause = 0.25
+        while !Task.isCancelled {
+            let sent = ContinuousClock.now
+            do {
+                let body = try Self.encode(holder, ttl: ttl)
+                switch try await client.put(bucket: bucket, key: key, body: body, contentType: "application/json", ifMatch: etag.withLock { $0 }) {
+                case .swapped(let newTag):
+                    etag.withLock { $0 = newTag }
+                    renewed = sent
+                    return nil
+                case .preconditionFailed:
+                    // Our own earlier attempt may have landed with its answer lost: still ours?
+                    if let current = try await client.getVersioned(bucket: bucket, key: key),
+                       (try? JSONDecoder().decode(Body.self, from: Data(current.body)))?.holder == holder {
+                        etag.withLock { $0 = current.etag }
+                        continue
+                    }
+                    return "the lock s3://\(bucket)/\(key) was taken over by another run"
+                }
+            } catch {
+                let left = ttl - (ContinuousClock.now - renewed).seconds
+                if left <= pause {
+                    return "the lock s3://\(bucket)/\(key) could not be renewed for its whole lease of \(Durations.text(ttl)) (\(error))"
+                }
+                try? await Task.sleep(for: .seconds(pause))
+                pause = min(pause * 2, max(0.5, ttl / 6))
+            }
+        }
+        return nil
+    }
+
     static func encode(_ holder: LockHolder, ttl: TimeInterval) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(Body(holder: holder, expiresAt: Timestamp.format(Date().addingTimeInterval(ttl)))))
+        Array(try JSONEncoder().encode(Body(holder: holder, expiresAt: Timestamp.format(Date().addingTimeInterval(ttl)), ttlSeconds: ttl)))
+    }
+
+    /// True when `found` is past its lease by the store's clock (`Date` against `Last-Modified`
+    /// plus the holder's ttl). Without those headers, the body's `expires_at` against `localNow`.
+    static func expired(_ found: S3VersionedObject, body: Body?, localNow: Date) -> Bool {
+        guard let body else { return false }  // not our format: only --break-lock replaces it
+        if let ttl = body.ttlSeconds, let written = found.lastModified, let now = found.serverDate {
+            return now > written.addingTimeInterval(ttl)
+        }
+        return Timestamp.parse(body.expiresAt).map { $0 < localNow } ?? true
     }
 
     /// Takes `locks/<name>.json` under `root`, waiting up to `wait` seconds for a live holder.
@@ -64,25 +146,38 @@ public final class S3Lock: Sendable {
         let key = root.key("locks/\(name).json")
         let display = "s3://\(root.bucket)/\(key)"
         var patience = LockPatience(wait: wait, maxPause: 5, onWait: onWait)
+        let holder = LockHolder(host: ArchiveLock.localHost(), pid: getpid(), startedAt: Timestamp.format(Date()), command: command)
+        func taken(_ etag: String, replaced: LockStatus?) -> S3Lock {
+            S3Lock(client: client, bucket: root.bucket, key: key, holder: holder, ttl: ttl, etag: etag, replaced: replaced).startHeartbeat()
+        }
         while true {
-            let now = Date()
-            let holder = LockHolder(host: ArchiveLock.localHost(), pid: getpid(), startedAt: Timestamp.format(now), command: command)
             let body = try encode(holder, ttl: ttl)
-            if case .created = try await client.put(bucket: root.bucket, key: key, body: body, contentType: "application/json", ifAbsent: true) {
-                return S3Lock(client: client, bucket: root.bucket, key: key, holder: holder, ttl: ttl, replaced: nil).startHeartbeat()
+            if case .created(let etag) = try await client.put(bucket: root.bucket, key: key, body: body, contentType: "application/json", ifAbsent: true) {
+                return taken(etag, replaced: nil)
             }
-            let found = try? await client.get(bucket: root.bucket, key: key)
-            let current = found.flatMap { try? JSONDecoder().decode(Body.self, from: Data($0)) }
+            let found: S3VersionedObject?
+            do {
+                found = try await client.getVersioned(bucket: root.bucket, key: key)
+            } catch {
+                // Unknown is not expired: wait and look again.
+                try await patience.holdOn(LockStatus(holder: nil, path: display, ageSeconds: nil, sameHost: false, alive: nil))
+                continue
+            }
+            guard let found else { continue }  // released meanwhile: race for it again
+            let now = Date()
+            let current = try? JSONDecoder().decode(Body.self, from: Data(found.body))
+            // Our own create landed but its answer was lost (a retried request saw 412).
+            if current?.holder == holder { return taken(found.etag, replaced: nil) }
+            let expired = Self.expired(found, body: current, localNow: now)
             let status = LockStatus(
-                holder: current?.holder, path: display, ageSeconds: current?.holder.age(now: now),
-                sameHost: current?.holder.host == ArchiveLock.localHost(), alive: nil)
-            let expired = current.flatMap { Timestamp.parse($0.expiresAt) }.map { $0 < now } ?? (found == nil)
+                holder: current?.holder, path: display, ageSeconds: current?.holder.age(now: found.serverDate ?? now),
+                sameHost: current?.holder.host == ArchiveLock.localHost(), alive: expired ? false : nil)
             if expired || breakLock {
-                // Expired or broken on request: remove it and race for it again; a rival that
-                // re-creates it first simply wins the next round.
-                try await client.delete(bucket: root.bucket, key: key)
-                if case .created = try await client.put(bucket: root.bucket, key: key, body: body, contentType: "application/json", ifAbsent: true) {
-                    return S3Lock(client: client, bucket: root.bucket, key: key, holder: holder, ttl: ttl, replaced: status).startHeartbeat()
+                // Replace exactly the version we judged: a rival that renewed or took it first
+                // makes this a 412, and we look again.
+                if case .swapped(let etag) = try await client.put(
+                    bucket: root.bucket, key: key, body: body, contentType: "application/json", ifMatch: found.etag) {
+                    return taken(etag, replaced: status)
                 }
                 continue
             }
@@ -99,16 +194,15 @@ public final class S3Lock: Sendable {
         }
     }
 
-    /// Releases the lock if it is still ours (an expired lock may have been taken over).
+    /// Releases the lock if it is still ours: a DELETE conditioned on the ETag we wrote last, so
+    /// a successor's lock is never removed.
     public func release() async {
         abandon()
-        guard await Self.held(by: holder, client: client, bucket: bucket, key: key) else { return }
-        try? await client.delete(bucket: bucket, key: key)
+        _ = try? await client.delete(bucket: bucket, key: key, ifMatch: etag.withLock { $0 })
     }
+}
 
-    /// True when the lock object names `holder` (not taken over since).
-    private static func held(by holder: LockHolder, client: S3Client, bucket: String, key: String) async -> Bool {
-        guard let current = try? await client.get(bucket: bucket, key: key) else { return false }
-        return (try? JSONDecoder().decode(Body.self, from: Data(current)))?.holder == holder
-    }
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

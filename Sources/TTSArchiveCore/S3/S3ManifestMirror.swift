@@ -31,6 +31,32 @@ public struct S3ManifestMirror: ManifestPublisher {
         }
     }
 
+    /// `HEAD.json` moves by compare-and-swap: created with `If-None-Match: *` when there was
+    /// none, else replaced with `If-Match` on the ETag of a version whose bytes are the ones this
+    /// writer linked from. Another writer's head in between is refused, never overwritten.
+    public func publishHead(_ bytes: [UInt8], replacing expected: [UInt8]?) async throws {
+        let key = root.key("HEAD.json")
+        let moved = TTSArchiveError(
+            .unusableState,
+            "the manifest chain in \(root) moved while this run wrote its manifest (another writer appended); its HEAD was left as it is: run `ttsarchive verify`, then run again")
+        let current = try await client.getVersioned(bucket: root.bucket, key: key)
+        switch (current, expected) {
+        case (nil, nil):
+            if try await client.put(bucket: root.bucket, key: key, body: bytes, contentType: "application/json", ifAbsent: true) == .alreadyExists {
+                throw moved
+            }
+        case (let current?, let expected?) where current.body == expected:
+            if try await client.put(bucket: root.bucket, key: key, body: bytes, contentType: "application/json", ifMatch: current.etag)
+                == .preconditionFailed {
+                throw moved
+            }
+        case (let current?, _) where current.body == bytes:
+            return  // our own earlier attempt landed
+        default:
+            throw moved
+        }
+    }
+
     public func pull(into directory: String) async throws {
         let prefix = root.prefix.isEmpty ? "" : root.prefix + "/"
         let listed = try await client.list(bucket: root.bucket, prefix: prefix)

@@ -5,7 +5,8 @@ import Foundation
 /// ```
 /// PREFIX/STORE                     marker, the same JSON as on disk
 /// PREFIX/sha256/ab/ab…(64 hex).gz  objects, byte-identical to the local store's
-/// PREFIX/locks/…                   run and merge locks (conditional creates), see S3Lock
+/// PREFIX/locks/…                   the chain's and shards' locks (conditional requests), see S3Lock
+/// PREFIX/quarantine/…              damaged objects moved aside by a writer; never deleted
 /// ```
 ///
 /// So an archive copied between backends with any S3 tool (`aws s3 sync`, `rclone`) still
@@ -50,9 +51,24 @@ public struct S3ObjectStore: ObjectStore {
         self.spoolDirectory = spoolDirectory
     }
 
-    /// Keys of ours that are not objects: the marker, a README and the lock area.
+    /// Keys of ours that are not objects: the marker, a README, the lock area and quarantined
+    /// (damaged) objects.
     private func isBookkeeping(_ relative: String) -> Bool {
-        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/")
+        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/") || relative.hasPrefix("quarantine/")
+    }
+
+    /// Moves a damaged object aside to `quarantine/<64 hex>.<UTC time>.gz`: a server-side copy,
+    /// then a DELETE conditioned on the damaged version's ETag (a sound object a rival stored
+    /// meanwhile is never removed). Nothing is deleted before its copy exists. Blocking.
+    func quarantine(_ digest: ContentDigest, etag: String, now: Date = Date()) throws {
+        let (client, bucket) = (client, root.bucket)
+        let source = root.key(digest.objectPath)
+        let stamp = Timestamp.format(now).filter { $0 != "-" && $0 != ":" }
+        let target = root.key("quarantine/\(digest.hex).\(stamp).gz")
+        try Blocking.wait {
+            try await client.copy(bucket: bucket, from: source, to: target)
+            _ = try await client.delete(bucket: bucket, key: source, ifMatch: etag)
+        }
     }
 
     /// Keys a store may hold: bookkeeping and the object area.

@@ -11,7 +11,8 @@ import Glibc
 /// the object's name, size, MD5 and stored SHA-256 are all known before the first byte is
 /// uploaded. ``commit()`` then:
 /// 1. HEADs the key: an object already there is the same content (its name is its hash), so
-///    nothing is uploaded;
+///    nothing is uploaded, once it is found sound (`sound`); a damaged one is moved to
+///    `quarantine/` and this one uploaded in its place;
 /// 2. uploads with `If-None-Match: *` (one PUT, or a multipart upload for large objects), each
 ///    request carrying its payload's SHA-256 in the signature and its MD5 in `Content-MD5`, so
 ///    the store refuses bytes damaged on the way;
@@ -61,11 +62,16 @@ final class S3ObjectWriter: ObjectWriting {
         let wholeMD5 = SigningCrypto.hex(wholeMD5Bytes)
         let reader = SpoolReader(file: spool)
 
+        // An object already there is checked before this content is recorded as stored by it.
+        if let head = try Blocking.wait({ try await client.head(bucket: bucket, key: key) }) {
+            if try sound(head, digest: digest, storedSize: storedSize, storedSHA256: storedSHA256) {
+                let existing = try Self.existing(head, ours: storedSHA256, key: key)
+                return StoredObject(digest: digest, size: size, storedSize: existing.1, storedSHA256: existing.2, isNew: false)
+            }
+            try store.quarantine(digest, etag: head.etag)
+        }
         // (is new, the stored file's size and SHA-256: ours, or those of the object already there)
         let result: (Bool, Int64, String) = try Blocking.wait {
-            if let existing = try await client.head(bucket: bucket, key: key) {
-                return try Self.existing(existing, ours: storedSHA256, key: key)
-            }
             let metadata = ["content-sha256": digest.hex, "stored-sha256": storedSHA256]
             let expectedETag: String
             let outcome: S3PutOutcome
@@ -114,6 +120,21 @@ final class S3ObjectWriter: ObjectWriting {
             return try Self.existing(stored, ours: storedSHA256, key: key)
         }
         return StoredObject(digest: digest, size: size, storedSize: result.1, storedSHA256: result.2, isNew: result.0)
+    }
+
+    /// Whether the object already under our key can be trusted for this content. The same rule
+    /// as the local store's: the same size and stored SHA-256 (from its metadata, as HEAD gives
+    /// them) as what this writer made is sound without a read; shorter than a gzip member is
+    /// damaged; anything else (another deflate build, or damage) is read in full, inflated and
+    /// re-hashed, and only a failure there is damage. Blocking.
+    private func sound(_ head: S3ObjectHead, digest: ContentDigest, storedSize: Int64, storedSHA256: String) throws -> Bool {
+        if head.size < LocalObjectStore.minimumObjectSize { return false }
+        if head.size == storedSize && head.metadata["stored-sha256"]?.lowercased() == storedSHA256 { return true }
+        do {
+            return try store.readObject(digest) { _ in } == encoder.contentBytes
+        } catch let error as StoreError where error.code == .damaged {
+            return false
+        }
     }
 
     /// De-duplicated: reports the object that is there (its bytes may come from another zlib

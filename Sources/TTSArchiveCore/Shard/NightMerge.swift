@@ -5,7 +5,8 @@ import Foundation
 /// manifest in the hash chain.
 ///
 /// Shard manifests live beside the chain, at `shards/<group>/shard-K-of-N.json`; each shard
-/// rewrites its own until the group is merged. The merge (run under the merge lock) reads all
+/// rewrites its own until the group is merged. The merge (run under the chain's one lock, the
+/// same a run without shards takes: every writer of the chain takes it) reads all
 /// N, checks that they are one night (same window, same source, N of N), writes the night's
 /// manifest with every job, failure and pending job of the shards, the summed counts and a
 /// `shards` list naming each shard manifest and its SHA-256, moves HEAD to it, and seals the

@@ -13,7 +13,8 @@ import Glibc
 /// tmp/                      where writers' unnamed files (O_TMPFILE) live until linked; named
 ///                           temp files <host>.<pid>.<random>.tmp only without O_TMPFILE
 /// state/                    run state (journals, owed work), see RunState
-/// quarantine/sha256/…       damaged objects moved aside by `verify --repair` (never deleted)
+/// quarantine/               damaged objects moved aside (by a writer or `verify --repair`),
+///                           <64 hex>.<UTC time>.gz; never deleted
 /// ```
 public struct LocalObjectStore: ObjectStore {
     /// The archive's root directory.
@@ -42,7 +43,7 @@ public struct LocalObjectStore: ObjectStore {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
             // Our own folders without the marker: another process is creating this store right
             // now (the marker is written last), so finish the job with it.
-            let ours: Set<String> = ["README.md", "sha256", "tmp", "state", "locks", Self.markerName]
+            let ours: Set<String> = ["README.md", "sha256", "tmp", "state", "locks", "quarantine", Self.markerName]
             // `STORE.<pid>.<n>.tmp` is that process's marker being written.
             let foreign = entries.filter { !$0.hasPrefix(".") && !ours.contains($0) && !($0.hasPrefix(Self.markerName + ".") && $0.hasSuffix(".tmp")) }
             if !foreign.isEmpty { throw StoreError(.notAStore, path: root) }
@@ -99,6 +100,34 @@ public struct LocalObjectStore: ObjectStore {
         let path = absolutePath(digest.objectPath)
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.unknownObject, path: digest.hex) }
         return LocalObjectReader(file: try POSIXFile.openForReading(path))
+    }
+
+    /// The smallest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.
+    static let minimumObjectSize: Int64 = 20
+
+    /// Moves a damaged object aside to `quarantine/<64 hex>.<UTC time>.gz` (a rename: the bytes
+    /// are kept for forensics, never deleted), durably, and returns its new path. Gone already
+    /// (another writer moved it) is fine.
+    @discardableResult
+    func quarantine(_ digest: ContentDigest, now: Date = Date()) throws -> String {
+        let folder = absolutePath("quarantine")
+        try POSIXFile.makeDirectory(folder)
+        let stamp = Timestamp.format(now).filter { $0 != "-" && $0 != ":" }
+        var target = "\(folder)/\(digest.hex).\(stamp).gz"
+        var n = 1
+        while POSIXFile.size(of: target) != nil {
+            n += 1
+            target = "\(folder)/\(digest.hex).\(stamp)-\(n).gz"
+        }
+        let source = absolutePath(digest.objectPath)
+        guard rename(source, target) == 0 else {
+            if errno == ENOENT { return target }
+            throw POSIXFile.error(errno, source)
+        }
+        try POSIXFile.syncDirectory(folder)
+        try POSIXFile.syncDirectory((source as NSString).deletingLastPathComponent)
+        try POSIXFile.syncDirectory(root)
+        return target
     }
 
     /// Size and SHA-256 of an object's `.gz` file.

@@ -7,7 +7,8 @@ import Glibc
 
 /// Writes one object into a ``LocalObjectStore``: hashes and deflates as bytes arrive, then
 /// fsyncs the object's file, gives it its final name with a link that never replaces an
-/// existing object, and fsyncs the directory.
+/// existing object, and fsyncs the directory. An object already there is checked before it is
+/// trusted (see `deduplicated`): a damaged one is quarantined and this one stored instead.
 ///
 /// Where the compressed bytes wait until then depends on their size, because on a night of
 /// 1–4 KiB artifacts the file system, not zlib or SHA-256, was the cost (bench/results.md,
@@ -91,8 +92,10 @@ final class LocalObjectWriter: ObjectWriting {
         defer { discard() }
         let (digest, storedSHA256) = try encoder.finish()
         let finalPath = store.absolutePath(digest.objectPath)
-        // Already stored and still only in memory: nothing to write.
-        if file == nil, POSIXFile.size(of: finalPath) != nil { return try deduplicated(digest) }
+        // Already stored (and sound) while ours is still only in memory: nothing to write.
+        if file == nil, POSIXFile.size(of: finalPath) != nil, let existing = try deduplicated(digest, ours: storedSHA256) {
+            return existing
+        }
         let file = try spill()
         try file.sync()
         let directory = (finalPath as NSString).deletingLastPathComponent
@@ -102,7 +105,12 @@ final class LocalObjectWriter: ObjectWriting {
             try POSIXFile.makeDirectory(directory)
             code = publish(file, at: finalPath)
         }
-        if code == EEXIST { return try deduplicated(digest) }
+        if code == EEXIST {
+            if let existing = try deduplicated(digest, ours: storedSHA256) { return existing }
+            // It was damaged and is now in quarantine/: name ours in its place.
+            code = publish(file, at: finalPath)
+            if code == EEXIST, let existing = try deduplicated(digest, ours: storedSHA256) { return existing }
+        }
         if code != 0 {
             // Some file systems refuse hard links; rename is atomic too, and with identical
             // content a lost race only replaces an object by the same content.
@@ -124,12 +132,37 @@ final class LocalObjectWriter: ObjectWriting {
         return file.linkUnnamed(to: finalPath)
     }
 
-    /// The object is already there: report the file that is there (its bytes may come from
-    /// another zlib build), not the bytes that are discarded.
-    private func deduplicated(_ digest: ContentDigest) throws -> StoredObject {
-        let (storedSize, storedSHA256) = try store.measureStoredFile(digest)
-        return StoredObject(
-            digest: digest, size: bytesWritten, storedSize: storedSize, storedSHA256: storedSHA256, isNew: false)
+    /// The object is already there: checks it before this content is recorded as stored by it,
+    /// and reports the file that is there (its bytes may come from another deflate build), not
+    /// the bytes that are discarded. Nil when it was damaged and has been moved to quarantine.
+    ///
+    /// The rule (objects are deterministic for one content and one deflate build, but not across
+    /// builds, so different bytes alone do not mean damage):
+    /// - shorter than any gzip member (20 bytes): damaged;
+    /// - the same size and SHA-256 as the bytes this writer produced: sound, with no inflate
+    ///   (the file is read once for its SHA-256, which the journal records anyway);
+    /// - otherwise (another size, or the same size with other bytes): inflated in full and its
+    ///   content re-hashed; only an object whose gzip stream or content digest fails is damaged.
+    /// A damaged object is moved aside (``LocalObjectStore/quarantine(_:now:)``), never deleted.
+    private func deduplicated(_ digest: ContentDigest, ours storedSHA256: String) throws -> StoredObject? {
+        let (storedSize, theirs) = try store.measureStoredFile(digest)
+        let sound: Bool
+        if storedSize < LocalObjectStore.minimumObjectSize {
+            sound = false
+        } else if storedSize == encoder.storedBytes && theirs == storedSHA256 {
+            sound = true
+        } else {
+            do {
+                sound = try store.readObject(digest) { _ in } == bytesWritten
+            } catch let error as StoreError where error.code == .damaged {
+                sound = false
+            }
+        }
+        guard sound else {
+            try store.quarantine(digest)
+            return nil
+        }
+        return StoredObject(digest: digest, size: bytesWritten, storedSize: storedSize, storedSHA256: theirs, isNew: false)
     }
 
     private func discard() {

@@ -61,22 +61,14 @@ public struct ObjectRepair: Sendable {
         return repaired
     }
 
-    /// Moves one object into `quarantine/` under the same relative path (a timestamp suffix
-    /// when an earlier copy is already there); returns its new path relative to the archive.
+    /// Moves one object aside with the store's own quarantine (one layout for `verify --repair`
+    /// and for writers that find a damaged duplicate); returns its new path relative to the archive.
     func quarantine(_ object: String, now: Date) throws -> String? {
-        let source = store.root + "/" + object
-        guard FileManager.default.fileExists(atPath: source) else { return nil }
-        var relative = "quarantine/" + object
-        if FileManager.default.fileExists(atPath: store.root + "/" + relative) {
-            relative += "." + Timestamp.format(now).replacingOccurrences(of: ":", with: "")
-        }
-        let target = store.root + "/" + relative
-        let directory = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard rename(source, target) == 0 else { throw POSIXFile.error(errno, source) }
-        try POSIXFile.syncDirectory(directory)
-        try POSIXFile.syncDirectory((source as NSString).deletingLastPathComponent)
-        return relative
+        guard let digest = ContentDigest(objectPath: object),
+            FileManager.default.fileExists(atPath: store.root + "/" + object)
+        else { return nil }
+        let moved = try store.quarantine(digest, now: now)
+        return moved.hasPrefix(store.root + "/") ? String(moved.dropFirst(store.root.count + 1)) : moved
     }
 
     /// Every manifest entry naming one of `objects`, read from every manifest of the folder.

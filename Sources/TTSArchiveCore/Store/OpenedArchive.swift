@@ -37,6 +37,9 @@ public struct OpenedArchive: Sendable {
     let s3Client: S3Client?
     /// True when `manifestsPath` is a temporary copy made for this command alone.
     let temporaryManifests: Bool
+    /// The S3 lock's lease (`TTSARCHIVE_S3_LOCK_TTL` seconds, default 600): how long a killed
+    /// holder blocks the next run. Short values are for tests.
+    var s3LockTTL: TimeInterval = 600
 
     /// Removes a temporary working copy of `s3://` manifests (audits make a fresh one each time).
     public func discardTemporaryCopy() {
@@ -53,8 +56,9 @@ public struct OpenedArchive: Sendable {
         scope.map { stateDirectory + "/" + $0 } ?? stateDirectory
     }
 
-    /// Takes the lock for `scope` (nil: the whole archive, one run at a time; `shards/G/shard-K-of-N`;
-    /// `merge`): a lock file in the state folder for a local archive, a conditional-create
+    /// Takes the lock for `scope` (nil: the whole archive and its manifest chain, one writer at
+    /// a time: `run` and `merge` both take it; `shards/G/shard-K-of-N`, whose runs write outside
+    /// the chain): a lock file in the state folder for a local archive, a conditional-create
     /// object under `locks/` for an S3 one, so shards on different hosts exclude each other.
     public func lock(
         scope: String?, archive: String, command: String, wait: TimeInterval, breakLock: Bool,
@@ -62,7 +66,8 @@ public struct OpenedArchive: Sendable {
     ) async throws -> RunLock {
         if let s3Root, let s3Client {
             let name = scope.map { $0.replacingOccurrences(of: "/", with: "-") } ?? "run"
-            return .s3(try await S3Lock.acquire(name, in: s3Root, client: s3Client, command: command, wait: wait, breakLock: breakLock, onWait: onWait))
+            return .s3(try await S3Lock.acquire(
+                name, in: s3Root, client: s3Client, command: command, ttl: s3LockTTL, wait: wait, breakLock: breakLock, onWait: onWait))
         }
         // A shard's or the merge's lock lives in the archive itself (`locks/`, which the store
         // ignores), not in a state folder: shards sharing a disk may each have their own --state.
@@ -121,9 +126,11 @@ public struct OpenedArchive: Sendable {
             publisher = S3ManifestMirror(root: manifestsS3, client: client)
             try await ManifestDirectory(path: manifestsPath, publisher: publisher).pull()
         }
-        return OpenedArchive(
+        var opened = OpenedArchive(
             objects: objects, manifestsPath: manifestsPath, manifestPublisher: publisher, stateDirectory: state, s3Root: archiveS3,
             s3Client: client, temporaryManifests: freshManifests && publisher != nil)
+        if let ttl = s3.environment["TTSARCHIVE_S3_LOCK_TTL"].flatMap(TimeInterval.init), ttl > 0 { opened.s3LockTTL = ttl }
+        return opened
     }
 
     static func location(_ text: String, flag: String) throws -> S3Location? {
@@ -154,6 +161,17 @@ public enum RunLock: Sendable {
         case .local(let lock): return lock.replaced
         case .s3(let lock): return lock.replaced
         }
+    }
+
+    /// Why the lock was lost while held (an S3 lease taken over or not renewable), else nil.
+    public var lostReason: String? {
+        if case .s3(let lock) = self { return lock.lostReason }
+        return nil
+    }
+
+    /// Runs `handler` once if the lock is lost while held (a local flock cannot be).
+    public func onLost(_ handler: @escaping @Sendable (String) -> Void) {
+        if case .s3(let lock) = self { lock.onLost(handler) }
     }
 
     /// Lets the next run in.

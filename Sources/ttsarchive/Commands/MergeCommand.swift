@@ -38,7 +38,7 @@ struct MergeCommand: AsyncParsableCommand {
             let manifests = try opened.manifestDirectory()
             let (group, count) = (runGroup, shards)
             let result = try await opened.withLock(
-                scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: DurationText.seconds(waitLock) ?? 600
+                scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: DurationText.seconds(waitLock) ?? 600
             ) {
                 try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count)
             }

@@ -109,12 +109,15 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger)
             let outcome: RunOutcome
             do {
-                outcome = try await execute(context: context, options: options, metrics: &metrics)
+                outcome = try await execute(context: context, options: options, lock: lock, metrics: &metrics)
             } catch {
                 await lock?.release()
+                if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
                 throw error
             }
             await lock?.release()
+            // The lease was lost mid-run: it stopped (window open); nothing may claim success.
+            if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
             if let shard = options.shard, let runGroup, outcome.manifest.complete {
                 try await mergeIfLast(opened: opened, manifests: manifests, group: runGroup, count: shard.count)
             }
@@ -128,9 +131,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The run itself, with the progress display, signals and report.
-    private func execute(context: RunContext, options: RunOptions, metrics: inout MetricsRecorder) async throws -> RunOutcome {
+    private func execute(context: RunContext, options: RunOptions, lock: RunLock?, metrics: inout MetricsRecorder) async throws -> RunOutcome {
         let display = ProgressDisplay()
         let runTask = Task { try await NightlyRun(context: context, options: options).execute(progress: { display.show($0) }) }
+        lock?.onLost { reason in
+            printError("ttsarchive: \(reason); stopping the run")
+            runTask.cancel()
+        }
         let signals = StopSignals { runTask.cancel() }
         defer { signals.cancel() }
         let outcome: RunOutcome
@@ -152,7 +159,8 @@ struct RunCommand: AsyncParsableCommand {
     /// The last shard of a night to finish merges it (under the merge lock); the others leave
     /// it to the last, or to `ttsarchive merge`.
     private func mergeIfLast(opened: OpenedArchive, manifests: ManifestDirectory, group: String, count: Int) async throws {
-        let result = try await opened.withLock(scope: "merge", archive: store.archive, command: "merge --run-group \(group)", wait: 600) {
+        // The chain's one lock, the same a run without shards and `ttsarchive merge` take.
+        let result = try await opened.withLock(scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: 600) {
             try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
         }
         // With --json, stdout holds the shard's summary only.
