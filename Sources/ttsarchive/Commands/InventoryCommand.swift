@@ -57,20 +57,20 @@ struct InventoryCommand: AsyncParsableCommand {
 
     private func report(_ outcome: InventoryOutcome) {
         if json {
-            print(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
+            Console.out(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
             return
         }
         for (name, entry) in outcome.manifest.clouds.sorted(by: { $0.key < $1.key }) {
             if let error = entry.error {
-                print("\(name): FAILED: \(error.message)")
+                Console.out("\(name): FAILED: \(error.message)")
             } else {
                 let object = entry.object.map { String($0.prefix(16)) } ?? "-"
-                print("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
+                Console.out("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
             }
         }
         if let cross = outcome.manifest.crossReference {
-            print("asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched")
+            Console.out("asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched")
         }
-        print("manifest \(outcome.file) sha256 \(outcome.sha256)")
+        Console.out("manifest \(outcome.file) sha256 \(outcome.sha256)")
     }
 }

@@ -56,7 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 printText(report)
             }
@@ -76,13 +76,13 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     private func printText(_ report: ManifestVerification) {
-        for problem in report.problems { print(problem.description) }
+        for problem in report.problems { Console.out(problem.description) }
         if let head = report.head, !report.chain.isEmpty {
-            print("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
+            Console.out("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
         }
         let mb = String(format: "%.1f", Double(report.bytesChecked) / 1_000_000)
         let what = report.quick ? "presence and sizes only" : "\(mb) MB original re-hashed"
-        print("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
+        Console.out("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
             + "\(report.objectsChecked) objects (\(what)): " + (report.isClean ? "all good" : "\(report.problems.count) problem(s)"))
     }
 }

@@ -64,7 +64,7 @@ struct LoggingOptions: ParsableArguments {
     /// A logger writing to stderr at the chosen level (the CLI is the only place that bootstraps).
     func makeLogger() -> Logger {
         let level: Logger.Level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (verbose >= 2 ? .debug : verbose == 1 ? .info : .warning)
-        var logger = Logger(label: "ttsarchive") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "ttsarchive", factory: ConsoleLogHandler.init)
         logger.logLevel = level
         return logger
     }
