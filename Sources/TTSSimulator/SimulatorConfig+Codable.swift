@@ -17,7 +17,7 @@ extension SimulatorConfig {
         case faultMode = "fault_mode", faultAttempts = "fault_attempts"
         case trickleChunkBytes = "trickle_chunk_bytes", trickleDelayMilliseconds = "trickle_delay_ms"
         case trickleMaxSeconds = "trickle_max_seconds", absurdContentLength = "absurd_content_length"
-        case chunkBytes = "chunk_bytes"
+        case chunkBytes = "chunk_bytes", terminalEscapeFraction = "terminal_escape_fraction"
     }
 
     /// Reads a config; absent keys keep their defaults. Credentials are never read from JSON:
@@ -60,6 +60,7 @@ extension SimulatorConfig {
         try read(.trickleMaxSeconds, into: &trickleMaxSeconds)
         try read(.absurdContentLength, into: &absurdContentLength)
         try read(.chunkBytes, into: &chunkBytes)
+        try read(.terminalEscapeFraction, into: &terminalEscapeFraction)
     }
 
     /// Writes every knob except the credentials.
@@ -97,5 +98,6 @@ extension SimulatorConfig {
         try c.encode(trickleMaxSeconds, forKey: .trickleMaxSeconds)
         try c.encode(absurdContentLength, forKey: .absurdContentLength)
         try c.encode(chunkBytes, forKey: .chunkBytes)
+        try c.encode(terminalEscapeFraction, forKey: .terminalEscapeFraction)
     }
 }

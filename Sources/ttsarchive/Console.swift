@@ -17,10 +17,12 @@ enum Console {
     /// What a shell reports for a command ended by SIGPIPE (128 + 13).
     static let brokenPipeStatus: Int32 = 141
 
-    /// Called first thing: SIGPIPE would kill the process on a write to a pipe whose reader has
-    /// gone, mid-night and before the manifest; ignored, the write returns EPIPE instead.
-    static func ignoreBrokenPipes() {
+    /// Called first thing. SIGPIPE would kill the process on a write to a pipe whose reader has
+    /// gone, mid-night and before the manifest; ignored, the write returns EPIPE instead. And
+    /// closed standard descriptors are occupied before anything else can be opened on them.
+    static func prepare() {
         signal(SIGPIPE, SIG_IGN)
+        OutputChannel.occupyClosedStandardDescriptors()
     }
 
     /// One line of human output on stdout, control characters escaped.

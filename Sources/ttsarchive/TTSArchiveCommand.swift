@@ -22,7 +22,7 @@ struct TTSArchiveCommand: AsyncParsableCommand {
     /// version, `ExitCode`s thrown by commands) keeps its own meaning. Output lost on stdout
     /// decides the status last (``Console/finalStatus(_:)``).
     static func main() async {
-        Console.ignoreBrokenPipes()
+        Console.prepare()
         let code: Int32
         do {
             var command = try parseAsRoot()

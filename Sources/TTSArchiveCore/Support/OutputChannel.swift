@@ -1,5 +1,8 @@
 import Foundation
 import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One of the process's output descriptors (standard output, standard error), written with
 /// `write(2)` loops that return errors instead of trapping.
@@ -25,6 +28,25 @@ public final class OutputChannel: @unchecked Sendable {
     public init(_ descriptor: FileDescriptor, name: String) {
         self.descriptor = descriptor
         self.name = name
+    }
+
+    /// Call first thing in a process: a descriptor 0, 1 or 2 that the parent closed (`>&-`)
+    /// would be handed to the next file or socket the tool opens, and a report "to stdout"
+    /// would land in a manifest or a TLS stream. Each closed one is re-opened on /dev/null, and
+    /// its channel starts out failed with EBADF, as if the first write had been refused.
+    public static func occupyClosedStandardDescriptors() {
+        for (fd, channel) in [(Int32(0), nil), (1, standardOutput), (2, standardError)] as [(Int32, OutputChannel?)] {
+            guard fcntl(fd, F_GETFD) == -1 && errno == EBADF else { continue }
+            // open() returns the lowest free descriptor: this very one.
+            let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0 && opened != fd { close(opened) }
+            channel?.fail(OutputError(channel: channel?.name ?? "", errno: .badFileDescriptor))
+        }
+    }
+
+    private func fail(_ failure: OutputError) {
+        lock.lock(); defer { lock.unlock() }
+        if failed == nil { failed = failure }
     }
 
     /// The first write failure, if any: every write since then was dropped.
