@@ -132,6 +132,94 @@ struct UnattendedTests {
     }
 }
 
+@Suite("Hostile servers and planted objects", .serialized)
+struct HostileInputTests {
+    @Test func serverTextWithTerminalEscapesIsShownEscapedAndJSONStaysExact() async throws {
+        let sim = try await SimHarness.start(jobs: 16, seed: 21) { config in
+            config.terminalEscapeFraction = 0.5
+            config.audioMaxBytes = 100_000
+        }
+        defer { Task { await sim.stop() } }
+        let window = ["--endpoint", sim.endpoint, "--since", SimHarness.since, "--until", SimHarness.until]
+        let json = try await ToolProcess.run(["list", "--json"] + window, environment: sim.environment)
+        #expect(json.status == 0, "\(json.stderr)")
+        let ids = json.stdout.split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["job_id"] as? String
+        }
+        let hostile = ids.filter { $0.contains("\u{1B}") }
+        #expect(!hostile.isEmpty, "the world has no escape-laden job ids")
+        #expect(hostile.allSatisfy { $0.hasPrefix("\u{1B}]0;pwned\u{07}") }, "JSON must carry the ids exactly")
+
+        let table = try await ToolProcess.run(["list", "-vv"] + window, environment: sim.environment)
+        #expect(table.status == 0)
+        for text in [table.stdout, table.stderr] {
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "a raw control character reached the terminal")
+        }
+        #expect(table.stdout.contains("\\u{1B}]0;pwned\\u{7}\\u{1B}[2J"), "\(table.stdout.prefix(400))")
+
+        let dir = ScratchDirectory("escapes")
+        let run = try await sim.run(dir, extra: ["-vv"])
+        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        for text in [run.stdout, run.stderr] {
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "a raw control character reached the terminal")
+        }
+        let archived = try RunFiles(dir: dir).manifest().jobs.map(\.jobID)
+        #expect(archived.contains { $0.hasPrefix("\u{1B}]0;pwned") }, "the manifest keeps the id exactly")
+    }
+
+    @Test func aDripJustAboveTheLowSpeedLimitMeetsTheTransferDeadline() async throws {
+        let sim = try await SimHarness.start(jobs: 6, seed: 13) { config in
+            config.audioMinBytes = 1_000_000
+            config.audioMaxBytes = 1_200_000
+            config.faults[.trickle] = 1.0
+            // 40 KB/s: far above curl's low-speed limit, so only a total deadline ends it.
+            config.trickleChunkBytes = 4096
+            config.trickleDelayMilliseconds = 100
+            config.trickleMaxSeconds = 600
+        }
+        defer { Task { await sim.stop() } }
+        let dir = ScratchDirectory("drip")
+        let started = Date()
+        let run = try await sim.run(dir, extra: ["--transfer-timeout", "2s"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(run.status == 0, "\(run.stderr.suffix(800))")
+        // Undeadlined, each first attempt would drip for 25 s or more.
+        #expect(elapsed < 20, "the run took \(elapsed) s")
+        #expect(try RunFiles(dir: dir).manifest().counts.retries > 0)
+    }
+
+    @Test func aPlantedObjectThatInflatesFarBeyondItsRecordIsDamageNotAFullDisk() async throws {
+        let sim = try await SimHarness.start(jobs: 8, seed: 17) { $0.audioMaxBytes = 200_000 }
+        defer { Task { await sim.stop() } }
+        let dir = ScratchDirectory("bomb")
+        #expect(try await sim.run(dir).status == 0)
+        let manifest = try RunFiles(dir: dir).manifest()
+        let store = ["--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")]
+        let victim = try #require(manifest.jobs.flatMap(\.artifacts).first { $0.kind == .audio })
+        // 256 MiB of zeros, gzip'd to about 250 KiB, in place of a file of at most 200 KB.
+        let object = dir.sub("archive/" + victim.object)
+        chmod(object, 0o644)
+        let plant = try await ToolProcess.run(["-c", "head -c 268435456 /dev/zero | gzip -1 >\"$0\"", object], executable: "/bin/sh")
+        #expect(plant.status == 0, "\(plant.stderr)")
+        // A 32 MiB file-size limit stands in for the disk: writing past it is a fault, not a pass.
+        let limit = "ulimit -f 65536;"
+        let restore = try await UnattendedTests.launch(
+            ["restore", "--run", manifest.runID, "--out", dir.sub("restored")] + store, .stderrFull, prefix: limit)
+        #expect(restore == 5, "restore ended with \(restore)")
+        let export = try await UnattendedTests.launch(
+            ["export", "--run", manifest.runID, "--tar", dir.sub("bag.tar")] + store, .stderrFull, prefix: limit)
+        #expect(export == 5, "export ended with \(export)")
+        let restoredSizes = (FileManager.default.enumerator(atPath: dir.sub("restored"))?.allObjects as? [String] ?? []).compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: dir.sub("restored/" + $0)))?[.size] as? Int64
+        }
+        #expect(restoredSizes.allSatisfy { $0 <= 200_001 })
+        // `cat` has no recorded size to hold the object to (only the digest): it streams, and
+        // the digest check at the end reports the damage.
+        let cat = try await ToolProcess.run(["-c", "ulimit -f 65536; exec \"$0\" cat \"$@\" >/dev/null", ToolProcess.ttsarchive] + store + [victim.sha256], executable: "/bin/sh")
+        #expect(cat.status == 5, "\(cat.status) \(cat.stderr)")
+    }
+}
+
 /// The documented status for a stdout whose reader has gone (README, "Running unattended").
 enum Console141 {
     static let status: Int32 = 141

@@ -27,7 +27,9 @@ struct InventoryCommand: AsyncParsableCommand {
         try await mappingErrors {
             let environment = ProcessInfo.processInfo.environment
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            // Listing calls only: the same floor as `list`.
+            let engine = HTTPEngine(
+                maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: APIOptions.minimumTransferTime)
             defer { engine.shutdown() }
             let transport = APITransport(engine: engine, policy: .api, logger: logger)
             var sources: [any InventorySource] = []

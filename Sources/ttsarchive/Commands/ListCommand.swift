@@ -28,7 +28,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: api.transferDeadline(largest: nil))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger)
             let now = Date()

@@ -66,7 +66,9 @@ struct RunCommand: AsyncParsableCommand {
         try metrics.checkWritable()
         do {
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            let engine = HTTPEngine(
+                maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)",
+                transferTimeout: api.transferDeadline(largest: maxFileSize.bytes))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger, environment: environment)
             var options = RunOptions()
