@@ -71,3 +71,16 @@ struct HardeningTests {
         }
     }
 }
+
+@Suite("Hardening: sums of sizes")
+struct SaturatingSizeTests {
+    @Test func sumsOfSizesSaturateInsteadOfTrapping() {
+        #expect([Int64.max, 1, 5].saturatingSum() == .max)
+        #expect([Int64.min, -1].saturatingSum() == .min)
+        #expect([1, 2, 3].saturatingSum() == 6)
+        #expect(Int64(saturating: 1e30) == .max)
+        #expect(Int64(saturating: -1e30) == .min)
+        #expect(Int64(saturating: .nan) == 0)
+        #expect(Int64(saturating: 12.9) == 12)
+    }
+}

@@ -42,7 +42,7 @@ struct PutCommand: AsyncParsableCommand {
     static func put(_ path: String, into store: any ObjectStore) throws -> StoredObject {
         let input: FileDescriptor
         do {
-            input = path == "-" ? .standardInput : try FileDescriptor.open(path, .readOnly, options: .closeOnExec)
+            input = path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
             throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
         }

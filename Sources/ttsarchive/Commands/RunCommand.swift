@@ -161,7 +161,8 @@ struct RunCommand: AsyncParsableCommand {
 /// last shard's merge) must stay interruptible.
 final class StopSignals: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
-    private var previous: [(Int32, sighandler_t?)] = []
+    private typealias Handler = @convention(c) (Int32) -> Void
+    private var previous: [(Int32, Handler?)] = []
 
     init(_ onStop: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
