@@ -30,6 +30,12 @@ enum Console {
         OutputChannel.standardOutput.emit(TerminalText.escape(text) + terminator)
     }
 
+    /// JSON on stdout, exactly as encoded: JSON escapes C0 controls itself, and a C1 control
+    /// or a bidi override inside a string is data that a JSON consumer must get unchanged.
+    static func json(_ text: String, terminator: String = "\n") {
+        OutputChannel.standardOutput.emit(text + terminator)
+    }
+
     /// One line on stderr, control characters escaped; dropped once stderr has failed.
     static func error(_ text: String) {
         OutputChannel.standardError.emit(TerminalText.escape(text) + "\n")

@@ -53,7 +53,7 @@ enum RunReport {
                 summary["artifacts_to_fetch"] = outcome.artifactsToFetch
             }
             if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                Console.out(String(decoding: data, as: UTF8.self))
+                Console.json(String(decoding: data, as: UTF8.self))
             }
             return
         }

@@ -69,7 +69,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
                 ]
                 let data = try JSONSerialization.data(
                     withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                Console.out(String(decoding: data, as: UTF8.self))
+                Console.json(String(decoding: data, as: UTF8.self))
             } else {
                 Console.out("config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
                 let width = (lines.map(\.key.count).max() ?? 10) + 2

@@ -59,7 +59,7 @@ struct InventoryCommand: AsyncParsableCommand {
 
     private func report(_ outcome: InventoryOutcome) {
         if json {
-            Console.out(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
+            Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
             return
         }
         for (name, entry) in outcome.manifest.clouds.sorted(by: { $0.key < $1.key }) {

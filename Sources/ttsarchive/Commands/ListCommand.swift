@@ -47,9 +47,9 @@ struct ListCommand: AsyncParsableCommand {
                         chunk += "\(job.jobID.padding(toLength: 38, withPad: " ", startingAt: 0)) \(job.jobState.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(created.padding(toLength: 21, withPad: " ", startingAt: 0)) \(job.audioFormatRaw.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.files.count)\n"
                     }
                 }
-                // JSON lines hold no raw control characters (the encoder escapes them); table
-                // cells are server text, escaped by Console.
-                Console.out(chunk, terminator: "")
+                // JSON lines stay exact (the encoder escapes what a terminal must not see);
+                // table cells are server text, escaped by Console.
+                if json { Console.json(chunk, terminator: "") } else { Console.out(chunk, terminator: "") }
                 if let failure = OutputChannel.standardOutput.failure { throw failure }
             }
             let snapshot = await lister.snapshot

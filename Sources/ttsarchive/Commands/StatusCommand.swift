@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+                Console.json(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 Console.out(report.text(), terminator: "")
             }

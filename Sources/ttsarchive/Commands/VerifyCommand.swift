@@ -56,7 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
+                Console.json(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 printText(report)
             }
