@@ -27,6 +27,8 @@ let package = Package(
         // Already in the graph through Hummingbird; declared because the simulator uses them directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already in the graph through swift-nio; declared for the output layer's FileDescriptor writes.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -50,6 +52,7 @@ let package = Package(
                 "TTSNative",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -58,6 +61,7 @@ let package = Package(
                 "TTSArchiveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
         // The MetaStudio (and inventory APIs) simulator: its own target so the tool stays lean.
@@ -75,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "ttsarchive-sim",
             dependencies: [
-                "TTSSimulator",
+                "TTSSimulator", "TTSArchiveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

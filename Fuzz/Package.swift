@@ -42,6 +42,7 @@ let package = Package(
         fuzzTarget("FuzzMP3"),
         fuzzTarget("FuzzGzip", [.product(name: "Crypto", package: "swift-crypto")]),
         fuzzTarget("FuzzManifest"),
+        fuzzTarget("FuzzConfig"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,10 +9,14 @@ final class EngineLoop: @unchecked Sendable {
     private var byID: [UInt64: CurlTransfer] = [:]
     private var byHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var cancelledEarly: Set<UInt64> = []
+    /// Milliseconds for CURLOPT_TIMEOUT_MS; nil for none.
+    private let transferTimeoutMilliseconds: Int?
 
-    init(multi: UnsafeMutableRawPointer, userAgent: String) {
+    init(multi: UnsafeMutableRawPointer, userAgent: String, transferTimeout: Double?) {
         self.multi = multi
         self.userAgent = userAgent
+        // At least 1 ms (0 means "no timeout" to curl); at most what Int holds.
+        transferTimeoutMilliseconds = transferTimeout.map { Int(min(max($0 * 1000, 1), Double(Int32.max))) }
     }
 
     func run(engine: HTTPEngine) {
@@ -66,6 +70,7 @@ final class EngineLoop: @unchecked Sendable {
         let transfer = CurlTransfer(id: id, easy: easy, url: request.url, sink: sink, upload: request.upload, continuation: continuation)
         do {
             try easy.configure(for: request, userAgent: userAgent)
+            if let transferTimeoutMilliseconds { try easy.set(CURLOPT_TIMEOUT_MS, transferTimeoutMilliseconds) }
             // The transfer is retained by `byHandle` until curl lets go of the handle in
             // `remove`, so the unretained pointer handed to C stays valid.
             try easy.setCallbacks(userData: Unmanaged.passUnretained(transfer).toOpaque())

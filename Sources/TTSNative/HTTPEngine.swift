@@ -37,14 +37,17 @@ public final class HTTPEngine: Sendable {
     private let userAgent: String
 
     /// Starts the engine thread. `maxPerHost` caps connections to one host; `maxTotal` all.
-    public init(maxTotal: Int = 16, maxPerHost: Int = 8, userAgent: String = "ttsarchive") {
+    /// `transferTimeout` (seconds) ends any one transfer that takes longer, body and all, on
+    /// top of each request's connect and low-speed limits: a server that drips just fast
+    /// enough, or sends an endless error body, cannot hold a night forever. Nil: no limit.
+    public init(maxTotal: Int = 16, maxPerHost: Int = 8, userAgent: String = "ttsarchive", transferTimeout: Double? = nil) {
         _ = CurlGlobal.initialized
         multi = MultiRef(pointer: curl_multi_init())
         self.userAgent = userAgent
         _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxTotal)
         _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_MAX_HOST_CONNECTIONS, maxPerHost)
         _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        let loop = EngineLoop(multi: multi.pointer, userAgent: userAgent)
+        let loop = EngineLoop(multi: multi.pointer, userAgent: userAgent, transferTimeout: transferTimeout)
         let thread = Thread { [self] in loop.run(engine: self) }
         thread.name = "ttsarchive.curl"
         thread.start()

@@ -18,7 +18,7 @@ extension SimulatorConfig {
         case trickleChunkBytes = "trickle_chunk_bytes", trickleDelayMilliseconds = "trickle_delay_ms"
         case trickleMaxSeconds = "trickle_max_seconds", absurdContentLength = "absurd_content_length"
         case absurdLengthAttempts = "absurd_length_attempts"
-        case chunkBytes = "chunk_bytes"
+        case chunkBytes = "chunk_bytes", terminalEscapeFraction = "terminal_escape_fraction"
     }
 
     /// Reads a config; absent keys keep their defaults. Credentials are never read from JSON:
@@ -62,6 +62,7 @@ extension SimulatorConfig {
         try read(.absurdContentLength, into: &absurdContentLength)
         absurdLengthAttempts = try c.decodeIfPresent(Int.self, forKey: .absurdLengthAttempts)
         try read(.chunkBytes, into: &chunkBytes)
+        try read(.terminalEscapeFraction, into: &terminalEscapeFraction)
     }
 
     /// Writes every knob except the credentials.
@@ -100,5 +101,6 @@ extension SimulatorConfig {
         try c.encode(absurdContentLength, forKey: .absurdContentLength)
         try c.encodeIfPresent(absurdLengthAttempts, forKey: .absurdLengthAttempts)
         try c.encode(chunkBytes, forKey: .chunkBytes)
+        try c.encode(terminalEscapeFraction, forKey: .terminalEscapeFraction)
     }
 }

@@ -55,6 +55,9 @@ public struct SimulatorConfig: Sendable, Codable {
     public var timestampFraction = 0.6
     public var subtitleFraction = 0.5
     public var actionFraction = 0.5
+    /// Share of SUCCEED jobs whose job id carries terminal escape sequences (title, clear
+    /// screen, colour): what ttsarchive prints for a human must show them escaped.
+    public var terminalEscapeFraction = 0.0
     /// OBS bucket named in the links.
     public var bucket = "metastudio-tts-sim"
 
@@ -139,6 +142,7 @@ public struct SimulatorConfig: Sendable, Codable {
             ("pending_succeed_fraction", pendingSucceedFraction), ("shared_audio_fraction", sharedAudioFraction),
             ("second_file_fraction", secondFileFraction), ("timestamp_fraction", timestampFraction),
             ("subtitle_fraction", subtitleFraction), ("action_fraction", actionFraction),
+            ("terminal_escape_fraction", terminalEscapeFraction),
         ] {
             try require((0...1).contains(value), name, value, "0…1")
         }

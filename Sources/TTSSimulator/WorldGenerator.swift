@@ -84,6 +84,11 @@ struct WorldGenerator: Sendable {
                 ? Self.hostileIDs[hostileCount] : "../../tmp/ttsarchive-\(uid.prefix(8))"
             hostileCount += 1
         }
+        var escapeRNG = SeededRandom(seed: config.seed, stream: "terminal-escapes", index: UInt64(index))
+        if state == .succeeded, escapeRNG.chance(config.terminalEscapeFraction) {
+            // Sets the window title, clears the screen, then prints in red.
+            job.jobID = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31m\(uid.prefix(16))\u{1B}[0m"
+        }
         if faultRNG.chance(faults[.badRecord]) {
             job.badRecord = BadRecordVariant(rawValue: faultRNG.int(in: 0...(BadRecordVariant.allCases.count - 1)))
         }

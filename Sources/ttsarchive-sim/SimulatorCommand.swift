@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import TTSArchiveCore
 import TTSSimulator
 
 /// `ttsarchive-sim`: runs the MetaStudio simulator until SIGINT or SIGTERM.
@@ -115,13 +116,13 @@ struct SimulatorCommand: AsyncParsableCommand {
         }
         // Written straight to the descriptor: stdout is often a pipe, and a buffered line would
         // keep a waiting script from ever seeing it.
-        FileHandle.standardOutput.write(Data("ttsarchive-sim listening on \(simulator.baseURL)\n".utf8))
+        OutputChannel.standardOutput.emit("ttsarchive-sim listening on \(simulator.baseURL)\n")
         var inventory: InventorySimulator?
         if let inventoryPortFile {
             let server = InventorySimulator(config: InventorySimulatorConfig(seed: config.seed))
             let inventoryPort = try await server.start()
             try writeAtomically(String(inventoryPort) + "\n", to: inventoryPortFile)
-            FileHandle.standardOutput.write(Data("ttsarchive-sim inventories (Alibaba ICE, Volcengine VMS) on \(server.alibabaURL)\n".utf8))
+            OutputChannel.standardOutput.emit("ttsarchive-sim inventories (Alibaba ICE, Volcengine VMS) on \(server.alibabaURL)\n")
             inventory = server
         }
         let waiter = SignalWaiter()

@@ -35,9 +35,9 @@ enum ExitStatus {
     }
 }
 
-/// Writes one line to stderr.
+/// Writes one line to stderr (escaped; dropped once stderr has failed).
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    Console.error(line)
 }
 
 /// Runs a command body, turning any failure into one stderr line and the documented exit code.
@@ -48,6 +48,9 @@ func mappingErrors(_ body: () async throws -> Void) async throws {
         throw exit
     } catch let error as ValidationError {
         throw error
+    } catch let error as OutputError where error.channel == OutputChannel.standardOutput.name {
+        // Stdout failed mid-command (`cat` into a closed pipe or /dev/full).
+        throw ExitCode(Console.status(for: error))
     } catch {
         throw ExitStatus.fail(error)
     }

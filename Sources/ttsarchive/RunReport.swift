@@ -18,7 +18,8 @@ final class ProgressDisplay: @unchecked Sendable {
                           p.jobsListed, p.serverCount, p.artifactsDone, p.artifactsQueued, mb, rate, p.failures,
                           Int(p.oldestLinkAge) / 60, Int(p.oldestLinkAge) % 60)
         if isTTY {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            // Raw: the line is built from numbers only, and the escape is ours (clear the line).
+            OutputChannel.standardError.emit("\r\u{1B}[K" + text)
             drewLine = true
         } else if Date().timeIntervalSince(lastLine) >= 30 {
             lastLine = Date()
@@ -28,7 +29,7 @@ final class ProgressDisplay: @unchecked Sendable {
 
     func finish() {
         lock.lock(); defer { lock.unlock() }
-        if drewLine { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drewLine { OutputChannel.standardError.emit("\r\u{1B}[K") }
     }
 }
 
@@ -52,23 +53,23 @@ enum RunReport {
                 summary["artifacts_to_fetch"] = outcome.artifactsToFetch
             }
             if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]) {
-                Swift.print(String(decoding: data, as: UTF8.self))
+                Console.json(String(decoding: data, as: UTF8.self))
             }
             return
         }
         if outcome.head == nil && outcome.manifestPath == nil {
-            Swift.print("dry run \(m.window.createSince) … \(m.window.createUntil): \(c.jobsListed) jobs listed, \(outcome.jobCount) SUCCEED with \(outcome.artifactsToFetch) artifacts to fetch; nothing downloaded or written")
+            Console.out("dry run \(m.window.createSince) … \(m.window.createUntil): \(c.jobsListed) jobs listed, \(outcome.jobCount) SUCCEED with \(outcome.artifactsToFetch) artifacts to fetch; nothing downloaded or written")
             return
         }
         let states = c.jobsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        Swift.print("run \(m.runID): window \(m.window.createSince) … \(m.window.createUntil)\(m.complete ? "" : " (INCOMPLETE)")")
-        Swift.print("jobs listed \(c.jobsListed) (\(states.isEmpty ? "none" : states)); already archived \(c.jobsAlreadyArchived); pending carried \(m.pending.count)")
-        Swift.print("artifacts \(c.artifactsStored) stored, \(c.objectsNew) new objects, \(c.objectsDeduplicated) de-duplicated; \(c.bytes) bytes, \(c.storedBytes) stored; re-lists \(c.relists), retries \(c.retries)")
+        Console.out("run \(m.runID): window \(m.window.createSince) … \(m.window.createUntil)\(m.complete ? "" : " (INCOMPLETE)")")
+        Console.out("jobs listed \(c.jobsListed) (\(states.isEmpty ? "none" : states)); already archived \(c.jobsAlreadyArchived); pending carried \(m.pending.count)")
+        Console.out("artifacts \(c.artifactsStored) stored, \(c.objectsNew) new objects, \(c.objectsDeduplicated) de-duplicated; \(c.bytes) bytes, \(c.storedBytes) stored; re-lists \(c.relists), retries \(c.retries)")
         for failure in m.failures.prefix(20) {
-            Swift.print("FAILED \(failure.jobID) \(failure.kind?.rawValue ?? "job")\(failure.fileIndex.map { "[\($0)]" } ?? ""): \(failure.error)")
+            Console.out("FAILED \(failure.jobID) \(failure.kind?.rawValue ?? "job")\(failure.fileIndex.map { "[\($0)]" } ?? ""): \(failure.error)")
         }
-        if m.failures.count > 20 { Swift.print("… and \(m.failures.count - 20) more failures (see the manifest)") }
-        if let path = outcome.manifestPath { Swift.print("manifest \(path)") }
-        if let head = outcome.head { Swift.print("head \(head.sha256)") }
+        if m.failures.count > 20 { Console.out("… and \(m.failures.count - 20) more failures (see the manifest)") }
+        if let path = outcome.manifestPath { Console.out("manifest \(path)") }
+        if let head = outcome.head { Console.out("head \(head.sha256)") }
     }
 }

@@ -19,8 +19,11 @@ struct TTSArchiveCommand: AsyncParsableCommand {
     )
 
     /// ArgumentParser exits 64 on usage errors; the contract says 2. Everything else (help,
-    /// version, `ExitCode`s thrown by commands) keeps its own meaning.
+    /// version, `ExitCode`s thrown by commands) keeps its own meaning. Output lost on stdout
+    /// decides the status last (``Console/finalStatus(_:)``).
     static func main() async {
+        Console.prepare()
+        let code: Int32
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -28,13 +31,14 @@ struct TTSArchiveCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            code = ExitStatus.success
+        } catch let exit as ExitCode {
+            code = exit.rawValue
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                printError(fullMessage(for: error))
-                _exit(ExitStatus.usage)
-            }
-            exit(withError: error)
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            printError(fullMessage(for: error))
+            code = ExitStatus.usage
         }
+        _exit(Console.finalStatus(code))
     }
 }

@@ -126,7 +126,7 @@ public struct BagItExporter: Sendable {
             case .payload(let file):
                 try tar.beginFile(path, size: file.size)
                 do {
-                    try store.readObject(file.digest) { try tar.write($0) }
+                    try store.readObject(file.digest, limit: file.size) { try tar.write($0) }
                 } catch let error as StoreError where error.code == .damaged || error.code == .unknownObject {
                     throw AuditError(.damagedObject(object: file.digest.objectPath, detail: error.code == .damaged ? error.detail : "it is not in the store"))
                 } catch TarWriter.Failure.sizeMismatch(_, let declared, let written) {

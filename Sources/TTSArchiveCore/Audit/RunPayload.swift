@@ -87,5 +87,6 @@ public struct RunPayload: Sendable {
     }
 
     /// Sum of the payload's original sizes.
-    public var totalSize: Int64 { files.reduce(0) { $0 + $1.size } }
+    /// Saturating: manifest sizes are data, and a sum past `Int64.max` must not trap.
+    public var totalSize: Int64 { files.lazy.map(\.size).saturatingSum() }
 }

@@ -27,7 +27,7 @@ enum VerifiedFileWriter {
         defer { if !published { unlink(temp) } }
         var written: Int64 = 0
         do {
-            try store.readObject(file.digest) { chunk in
+            try store.readObject(file.digest, limit: file.size) { chunk in
                 written += Int64(chunk.count)
                 do { try output?.write(chunk) } catch { throw SinkFailure(underlying: error) }
             }

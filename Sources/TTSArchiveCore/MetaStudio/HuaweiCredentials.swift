@@ -63,6 +63,9 @@ public enum SecretFile {
                 .configuration,
                 "\(what) \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it")
         }
+        if info.st_uid != geteuid() && geteuid() != 0 {
+            throw TTSArchiveError(.configuration, "\(what) \(path) belongs to uid \(info.st_uid), not to the user running ttsarchive: chown it")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TTSArchiveError(.configuration, "cannot read \(what) \(path)")
         }

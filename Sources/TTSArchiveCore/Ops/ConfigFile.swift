@@ -14,6 +14,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
         case exposedCredentials(path: String, mode: String)
         case foreignOwner(path: String, owner: UInt32)
         case credentialsSyntax(path: String, line: Int, detail: String)
+        /// A settings file someone else could have written (ssh refuses such a config too).
+        case unsafeConfig(path: String, detail: String)
     }
 
     public let code: Code
@@ -44,6 +46,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
             return "credentials file \(path) belongs to uid \(owner), not to the user running ttsarchive: chown it"
         case .credentialsSyntax(let path, let line, let detail):
             return "\(path):\(line): \(detail)"
+        case .unsafeConfig(let path, let detail):
+            return "settings file \(path) \(detail): it names the archive, the endpoint and the credentials file, so only its owner may change it"
         }
     }
 }
@@ -80,12 +84,28 @@ public struct ConfigFile: Sendable {
 
     /// Reads and checks the file at `path`.
     public static func load(_ path: String, foundBy: String = "--config") throws(ConfigError) -> ConfigFile {
+        try checkOwnership(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(
                 .unreadable(path: path, detail: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"))
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(.unreadable(path: path, detail: "not UTF-8 text")) }
         return try ConfigFile(text: text, path: path, foundBy: foundBy)
+    }
+
+    /// Refuses a file that is group- or world-writable or owned by someone other than the
+    /// user running ttsarchive (or root), as ssh does for `~/.ssh/config`: `./ttsarchive.toml`
+    /// is read from whatever directory cron starts in.
+    static func checkOwnership(_ path: String) throws(ConfigError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }  // load() reports the missing file.
+        if info.st_mode & 0o022 != 0 {
+            throw ConfigError(
+                .unsafeConfig(path: path, detail: "is writable by group or others (mode \(String(info.st_mode & 0o777, radix: 8)); chmod go-w it)"))
+        }
+        if info.st_uid != geteuid() && info.st_uid != 0 {
+            throw ConfigError(.unsafeConfig(path: path, detail: "belongs to uid \(info.st_uid), not to the user running ttsarchive (chown it)"))
+        }
     }
 
     /// Which file to use: `explicit` (`--config`), else `$TTSARCHIVE_CONFIG`, else

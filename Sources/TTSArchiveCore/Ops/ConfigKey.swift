@@ -112,12 +112,22 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     }
 }
 
-/// A duration as the flags write it: `90`, `90s`, `15m`, `2h`, `7d`.
+/// A duration as the flags write it: `90`, `90s`, `15m`, `2h`, `7d`, at most ``maximum``.
 public enum DurationText {
-    /// Seconds, or nil when `text` is not a duration.
+    /// 100 years: longer is a typo, and would overflow the integer seconds and dates built from it.
+    public static let maximum: TimeInterval = 100 * 365 * 86400
+
+    /// Seconds, or nil when `text` is not a duration (or longer than ``maximum``).
     public static func seconds(_ text: String) -> TimeInterval? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let last = text.last, let factor = units[last], let n = Double(text.dropLast()), n >= 0, n.isFinite { return n * factor }
-        return Double(text).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil }
+        var number = Substring(text), factor = 1.0
+        if let last = text.last, let unit = units[last] {
+            number = number.dropLast()
+            factor = unit
+        }
+        // Digits and one point only: Double() also takes "inf", "nan", hex floats and exponents.
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let n = Double(number) else { return nil }
+        let seconds = n * factor
+        return seconds.isFinite && seconds <= maximum ? seconds : nil
     }
 }

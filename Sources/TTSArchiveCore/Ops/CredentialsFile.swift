@@ -57,11 +57,12 @@ public struct CredentialsFile: Sendable {
             }
             let name = line[..<equals].trimmingCharacters(in: .whitespaces)
             guard knownVariables.contains(name) else {
-                // The name only: a typo'd name must not leak the value beside it.
+                // Not even the name: on a malformed line the text before '=' may be the secret
+                // itself (a base64 key ending in "=="). The file and line number say where to look.
                 throw ConfigError(
                     .credentialsSyntax(
                         path: path, line: lineNumber,
-                        detail: "unknown variable \(name.prefix(64)) (known: \(knownVariables.sorted().joined(separator: ", ")))"))
+                        detail: "not one of the known variables (\(knownVariables.sorted().joined(separator: ", ")))"))
             }
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {

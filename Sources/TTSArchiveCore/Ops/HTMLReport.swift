@@ -73,8 +73,9 @@ public struct HTMLReport: Sendable {
 
     private func summaryCards(_ runs: [RunSummary]) -> String {
         let last = runs.last
-        let original = runs.reduce(Int64(0)) { $0 + $1.bytes }
-        let stored = runs.reduce(Int64(0)) { $0 + $1.storedBytes }
+        // Saturating: the counts come from manifests, which may be damaged.
+        let original = runs.lazy.map(\.bytes).saturatingSum()
+        let stored = runs.lazy.map(\.storedBytes).saturatingSum()
         let saving = original > 0 ? String(format: "%.0f%%", 100 * (1 - Double(stored) / Double(original))) : "–"
         let lastState = last.map {
             $0.succeeded ? ("ok", "succeeded") : $0.complete ? ("warn", "finished with failures") : ("bad", "incomplete")

@@ -15,7 +15,7 @@ public struct SVGChart: Sendable {
             case .count:
                 return value >= 10_000
                     ? String(format: "%.0fk", value / 1000) : String(format: value == value.rounded() ? "%.0f" : "%.1f", value)
-            case .bytes: return ByteCount.text(Int64(value))
+            case .bytes: return ByteCount.text(Int64(saturating: value))
             case .minutes:
                 return value < 10 && value != value.rounded() ? String(format: "%.1f min", value) : String(format: "%.0f min", value)
             }

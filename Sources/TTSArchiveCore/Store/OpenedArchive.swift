@@ -112,9 +112,9 @@ public struct OpenedArchive: Sendable {
         let objects: any ObjectStore
         let state: String
         if let archiveS3, let client {
-            let spool = NSTemporaryDirectory() + "ttsarchive-spool"
-            objects = try await S3ObjectStore.open(archiveS3, client: client, create: create, partSize: s3.partSize, spoolDirectory: spool)
             state = stateDirectory ?? defaultStateDirectory(for: "\(client.endpoint)/\(archiveS3)", environment: s3.environment)
+            let spool = try POSIXFile.privateSpoolDirectory(environment: s3.environment, stateDirectory: state)
+            objects = try await S3ObjectStore.open(archiveS3, client: client, create: create, partSize: s3.partSize, spoolDirectory: spool)
         } else {
             objects = try await Blocking.run { try LocalObjectStore(root: archive, create: create) }
             state = stateDirectory ?? archive + "/state"

@@ -49,10 +49,20 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// `scheme://host[:port]`.
     public var description: String { "\(scheme)://\(hostHeader)" }
 
-    /// 127.0.0.0/8, ::1 and localhost.
+    /// Exactly: an IPv4 literal in 127.0.0.0/8 (four decimal octets), the IPv6 literal ::1, or
+    /// `localhost` (which curl answers with loopback itself, without asking DNS). A name that
+    /// merely starts with `127.` (`127.0.0.1.attacker.example`) is a DNS name like any other.
     public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+        var h = host.lowercased()
+        if h.hasPrefix("[") && h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
+        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let octets = h.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return false }
+        let values = octets.map { octet -> Int? in
+            guard (1...3).contains(octet.count), octet.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(octet).flatMap { $0 <= 255 ? $0 : nil }
+        }
+        return values.allSatisfy { $0 != nil } && values[0] == 127
     }
 }
 

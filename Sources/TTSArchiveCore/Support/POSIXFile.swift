@@ -117,6 +117,27 @@ final class POSIXFile {
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw POSIXFile.error(errno, path) }
     }
 
+    /// Where S3 writers spool compressed bytes: `$XDG_RUNTIME_DIR/ttsarchive-spool` (a per-user
+    /// tmpfs), else `STATE/spool`; never one shared path in /tmp, where another user could
+    /// pre-create it, read the spool or fill it. Made 0700 and checked to be ours.
+    static func privateSpoolDirectory(environment: [String: String], stateDirectory: String) throws -> String {
+        let path: String
+        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
+            path = runtime + "/ttsarchive-spool"
+        } else {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            path = stateDirectory + "/spool"
+        }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw POSIXFile.error(errno, path) }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw POSIXFile.error(errno, path) }
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else {
+            throw StoreError(.notWritable, path: path, detail: "the spool directory is not a directory owned by this user")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(path, 0o700) }
+        return path
+    }
+
     /// Atomically writes a small file: temp file, fsync, rename, directory fsync.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         try writeAtomically(to: path) { write in try write(bytes[...]) }

@@ -26,10 +26,10 @@ struct CatCommand: AsyncParsableCommand {
             let (opened, engine) = try await store.open(create: false, engine: nil)
             defer { engine?.shutdown() }
             let store = opened.objects
-            let digest = ContentDigest(hex: self.digest)!
+            guard let digest = ContentDigest(hex: self.digest) else { throw ValidationError("'\(self.digest)' is not a SHA-256 digest") }
             _ = try await Blocking.run {
-                let out = FileHandle.standardOutput
-                return try store.readObject(digest) { chunk in out.write(Data(chunk)) }
+                // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
+                try store.readObject(digest) { chunk in try OutputChannel.standardOutput.write(chunk) }
             }
         }
     }

@@ -70,18 +70,18 @@ struct ConfigCheckCommand: AsyncParsableCommand {
                 ]
                 let data = try JSONSerialization.data(
                     withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                Console.json(String(decoding: data, as: UTF8.self))
             } else {
-                print("config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
+                Console.out("config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
                 let width = (lines.map(\.key.count).max() ?? 10) + 2
                 let valueWidth = min(60, (lines.map { ($0.value ?? "-").count }.max() ?? 10) + 2)
                 for line in lines {
                     let value = line.value ?? "-"
-                    print(
+                    Console.out(
                         line.key.padding(toLength: width, withPad: " ", startingAt: 0)
                             + value.padding(toLength: max(valueWidth, value.count + 2), withPad: " ", startingAt: 0) + line.source)
                 }
-                print(
+                Console.out(
                     problems.isEmpty
                         ? "ok: `ttsarchive run` would start with these settings" : problems.map { "problem: \($0)" }.joined(separator: "\n")
                 )

@@ -56,12 +56,12 @@ struct ExportCommand: AsyncParsableCommand {
             let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
             if let bagDirectory {
                 try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
-                print("bag \(bagDirectory): \(summary)")
+                Console.out("bag \(bagDirectory): \(summary)")
             }
             if let tarFile {
                 let gzip = !tarFile.hasSuffix(".tar")
                 try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
-                print("tar \(tarFile): \(summary)")
+                Console.out("tar \(tarFile): \(summary)")
             }
             if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
         }

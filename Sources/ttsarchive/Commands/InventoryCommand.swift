@@ -27,7 +27,9 @@ struct InventoryCommand: AsyncParsableCommand {
         try await mappingErrors {
             let environment = ProcessInfo.processInfo.environment
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            // Listing calls only: the same floor as `list`.
+            let engine = HTTPEngine(
+                maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: APIOptions.minimumTransferTime)
             defer { engine.shutdown() }
             let transport = APITransport(engine: engine, policy: .api, logger: logger)
             var sources: [any InventorySource] = []
@@ -57,20 +59,20 @@ struct InventoryCommand: AsyncParsableCommand {
 
     private func report(_ outcome: InventoryOutcome) {
         if json {
-            print(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
+            Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
             return
         }
         for (name, entry) in outcome.manifest.clouds.sorted(by: { $0.key < $1.key }) {
             if let error = entry.error {
-                print("\(name): FAILED: \(error.message)")
+                Console.out("\(name): FAILED: \(error.message)")
             } else {
                 let object = entry.object.map { String($0.prefix(16)) } ?? "-"
-                print("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
+                Console.out("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
             }
         }
         if let cross = outcome.manifest.crossReference {
-            print("asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched")
+            Console.out("asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched")
         }
-        print("manifest \(outcome.file) sha256 \(outcome.sha256)")
+        Console.out("manifest \(outcome.file) sha256 \(outcome.sha256)")
     }
 }

@@ -14,14 +14,12 @@ struct ListCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
     @OptionGroup var logging: LoggingOptions
 
-    @Option(help: "Window start, ISO 8601 (default: 24 hours ago).") var since: String?
-    @Option(help: "Window end, ISO 8601 (default: now).") var until: String?
+    @Option(help: "Window start, ISO 8601 (default: 24 hours ago).") var since: TimestampArgument?
+    @Option(help: "Window end, ISO 8601 (default: now).") var until: TimestampArgument?
     @Option(help: "SUCCEED (default), WAITING, PROCESSING, FAILED, or all.") var state = "SUCCEED"
     @Flag(help: "One JSON object per job per line.") var json = false
 
     func validate() throws {
-        if let since, Timestamp.parse(since) == nil { throw ValidationError("--since '\(since)' is not ISO 8601") }
-        if let until, Timestamp.parse(until) == nil { throw ValidationError("--until '\(until)' is not ISO 8601") }
         if !["SUCCEED", "WAITING", "PROCESSING", "FAILED", "all"].contains(state) {
             throw ValidationError("--state must be SUCCEED, WAITING, PROCESSING, FAILED or all")
         }
@@ -30,16 +28,15 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: api.transferDeadline(largest: nil))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger)
             let now = Date()
             let window = try TimeWindow(
-                since: since.flatMap(Timestamp.parse) ?? now.addingTimeInterval(-86400), until: until.flatMap(Timestamp.parse) ?? now)
+                since: since?.date ?? now.addingTimeInterval(-86400), until: until?.date ?? now)
             let lister = JobLister(client: client, window: window)
             let table = !json && isatty(STDOUT_FILENO) == 1
-            if table { print("JOB_ID                                 STATE       CREATED               FORMAT FILES") }
-            let out = FileHandle.standardOutput
+            if table { Console.out("JOB_ID                                 STATE       CREATED               FORMAT FILES") }
             while let jobs = try await lister.next() {
                 var chunk = ""
                 for job in jobs where state == "all" || job.jobState.rawValue == state {
@@ -50,7 +47,10 @@ struct ListCommand: AsyncParsableCommand {
                         chunk += "\(job.jobID.padding(toLength: 38, withPad: " ", startingAt: 0)) \(job.jobState.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(created.padding(toLength: 21, withPad: " ", startingAt: 0)) \(job.audioFormatRaw.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.files.count)\n"
                     }
                 }
-                out.write(Data(chunk.utf8))
+                // JSON lines stay exact (the encoder escapes what a terminal must not see);
+                // table cells are server text, escaped by Console.
+                if json { Console.json(chunk, terminator: "") } else { Console.out(chunk, terminator: "") }
+                if let failure = OutputChannel.standardOutput.failure { throw failure }
             }
             let snapshot = await lister.snapshot
             let states = snapshot.countsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

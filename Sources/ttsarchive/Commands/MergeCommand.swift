@@ -23,12 +23,11 @@ struct MergeCommand: AsyncParsableCommand {
     var shards: Int?
 
     @Option(name: .customLong("wait-lock"), help: ArgumentHelp("Wait this long for a merge in progress elsewhere.", valueName: "duration"))
-    var waitLock = "10m"
+    var waitLock = DurationArgument("10m")
 
     func validate() throws {
         guard SafePathComponent.isPlain(runGroup) else { throw ValidationError("--run-group '\(runGroup)' may hold only letters, digits, '.', '_' and '-'") }
         if let shards, !(1...4096).contains(shards) { throw ValidationError("--shards must be 1…4096") }
-        if DurationText.seconds(waitLock) == nil { throw ValidationError("--wait-lock '\(waitLock)' is not a duration") }
     }
 
     func run() async throws {
@@ -38,14 +37,14 @@ struct MergeCommand: AsyncParsableCommand {
             let manifests = try opened.manifestDirectory()
             let (group, count) = (runGroup, shards)
             let result = try await opened.withLock(
-                scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: DurationText.seconds(waitLock) ?? 600
+                scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: waitLock.seconds
             ) {
                 try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count)
             }
-            print(Self.describe(result, group: runGroup))
+            Console.out(Self.describe(result, group: runGroup))
             switch result {
             case .merged(let manifest, let head):
-                print("head \(head.sha256)")
+                Console.out("head \(head.sha256)")
                 if !manifest.complete || !manifest.failures.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
             case .waiting:
                 throw ExitCode(ExitStatus.partialFailure)

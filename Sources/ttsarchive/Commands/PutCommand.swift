@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemPackage
 import TTSArchiveCore
 
 /// `ttsarchive put FILE...`: stores files (or stdin) and prints their digests.
@@ -32,27 +33,32 @@ struct PutCommand: AsyncParsableCommand {
                     return "\(object.digest.hex)  \(object.isNew ? "new" : "existing")  \(object.size)  \(object.storedSize)"
                 }
             }
-            for line in lines { print(line) }
+            for line in lines { Console.out(line) }
         }
     }
 
-    /// Streams one file into the store.
+    /// Streams one file into the store. Read with `read(2)`: a directory or an unreadable
+    /// file is an error to report, not a trap (Foundation's FileHandle traps on EISDIR).
     static func put(_ path: String, into store: any ObjectStore) throws -> StoredObject {
-        let input: FileHandle
-        if path == "-" {
-            input = FileHandle.standardInput
-        } else {
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw TTSArchiveError(.partial, "cannot read \(path): no such file, or not readable")
-            }
-            input = handle
+        let input: FileDescriptor
+        do {
+            input = path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+        } catch {
+            throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
         }
+        defer { if path != "-" { try? input.close() } }
         let writer = try store.makeWriter()
         do {
+            var buffer = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
-                let chunk = input.readData(ofLength: 256 * 1024)
-                if chunk.isEmpty { break }
-                try chunk.withUnsafeBytes { try writer.write($0) }
+                let n: Int
+                do {
+                    n = try buffer.withUnsafeMutableBytes { try input.read(into: $0) }
+                } catch {
+                    throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
+                }
+                if n == 0 { break }
+                try buffer.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             }
             return try writer.commit()
         } catch {

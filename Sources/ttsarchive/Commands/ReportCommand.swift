@@ -35,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
                 try HTMLReport(status: status).write(to: target)
                 return status.runs.count
             }
-            print("report \(target): \(count) run(s)")
+            Console.out("report \(target): \(count) run(s)")
         }
     }
 }

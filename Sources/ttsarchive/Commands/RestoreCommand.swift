@@ -44,7 +44,7 @@ struct RestoreCommand: AsyncParsableCommand {
             let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
             for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
             for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
-            print("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
+            Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }

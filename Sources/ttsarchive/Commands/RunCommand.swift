@@ -21,30 +21,23 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
     @OptionGroup(title: "One run at a time, settings and monitoring") var ops: RunOpsOptions
 
-    @Option(help: "Window start, ISO 8601 (inclusive).") var since: String?
-    @Option(help: "Window end, ISO 8601 (inclusive; default now).") var until: String?
+    @Option(help: "Window start, ISO 8601 (inclusive).") var since: TimestampArgument?
+    @Option(help: "Window end, ISO 8601 (inclusive; default now).") var until: TimestampArgument?
     @Option(help: "Concurrent downloads.") var concurrency = 8
-    @Option(name: .customLong("max-file-size"), help: "Largest artifact accepted, bytes (suffixes K, M, G).") var maxFileSize = "2G"
-    @Option(help: "Overlap with the previous window, seconds (or 15m, 1h).") var overlap = "15m"
-    @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = "7d"
-    @Option(name: .customLong("owed-max-age"), help: "Fetch an owed artifact (failed on an earlier night) again for this long; then report it as abandoned (e.g. 30d).") var owedMaxAge = "30d"
+    @Option(name: .customLong("max-file-size"), help: "Largest artifact accepted, bytes (suffixes K, M, G).") var maxFileSize = ByteSize("2G")
+    @Option(help: "Overlap with the previous window, seconds (or 15m, 1h).") var overlap = DurationArgument("15m")
+    @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = DurationArgument("7d")
+    @Option(name: .customLong("owed-max-age"), help: "Fetch an owed artifact (failed on an earlier night) again for this long; then report it as abandoned (e.g. 30d).") var owedMaxAge = DurationArgument("30d")
     @Flag(name: .customLong("dry-run"), help: "List and count; download nothing, write nothing.") var dryRun = false
     @Flag(help: "Print the run summary as JSON on stdout.") var json = false
     @Option(help: ArgumentHelp("Archive only the jobs whose job_id hashes to K of N (needs --run-group, --since, --until).", valueName: "K/N"))
-    var shard: String?
+    var shard: ShardArgument?
     @Option(name: .customLong("run-group"), help: ArgumentHelp("The sharded night this shard belongs to; the last shard to finish merges it.", valueName: "id"))
     var runGroup: String?
 
     func validate() throws {
-        if let since, Timestamp.parse(since) == nil { throw ValidationError("--since '\(since)' is not ISO 8601 (e.g. 2025-06-09T10:48:07Z)") }
-        if let until, Timestamp.parse(until) == nil { throw ValidationError("--until '\(until)' is not ISO 8601") }
         if !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
-        if Units.bytes(maxFileSize) == nil { throw ValidationError("--max-file-size '\(maxFileSize)' is not a size") }
-        if Units.seconds(overlap) == nil { throw ValidationError("--overlap '\(overlap)' is not a duration") }
-        if Units.seconds(pendingMaxAge) == nil { throw ValidationError("--pending-max-age '\(pendingMaxAge)' is not a duration") }
-        if Units.seconds(owedMaxAge) == nil { throw ValidationError("--owed-max-age '\(owedMaxAge)' is not a duration") }
-        if let shard {
-            guard ShardSpec(shard) != nil else { throw ValidationError("--shard '\(shard)' is not K/N with 0 <= K < N <= 4096") }
+        if shard != nil {
             guard runGroup != nil else { throw ValidationError("--shard needs --run-group ID (the same for every shard of the night)") }
             // Every shard must cover the same window; "now" differs from host to host.
             guard since != nil, until != nil else { throw ValidationError("--shard needs an explicit --since and --until, the same for every shard") }
@@ -74,26 +67,29 @@ struct RunCommand: AsyncParsableCommand {
         try metrics.checkWritable()
         do {
             let logger = logging.makeLogger()
-            let engine = HTTPEngine(maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+            let engine = HTTPEngine(
+                maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)",
+                transferTimeout: api.transferDeadline(largest: maxFileSize.bytes))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger, environment: environment)
             var options = RunOptions()
-            options.since = since.flatMap(Timestamp.parse)
-            options.until = until.flatMap(Timestamp.parse)
+            options.since = since?.date
+            options.until = until?.date
             options.concurrency = concurrency
-            options.maxFileSize = Units.bytes(maxFileSize)!
-            options.overlap = Units.seconds(overlap)!
-            options.pendingMaxAge = Units.seconds(pendingMaxAge)!
-            options.owedMaxAge = Units.seconds(owedMaxAge)!
+            options.maxFileSize = maxFileSize.bytes
+            options.overlap = overlap.seconds
+            options.pendingMaxAge = pendingMaxAge.seconds
+            options.owedMaxAge = owedMaxAge.seconds
             options.dryRun = dryRun
-            options.shard = shard.flatMap(ShardSpec.init)
+            options.shard = shard?.spec
             options.runGroup = runGroup
             let opened = try await store.open(create: true, engine: engine, allowHTTP: api.allowHTTP, logger: logger).archive
-            let scope = options.shard.map { "shards/\(runGroup!)/\($0.fileStem)" }
+            // validate() pairs --shard with --run-group.
+            let scope = options.shard.map { "shards/\(runGroup ?? "")/\($0.fileStem)" }
             // One run at a time: held from before the state is read until the manifest is written.
             // A dry run changes nothing, so it neither takes the lock nor waits for it.
             let waitStart = Date()
-            let waitText = ops.waitLock ?? ""
+            let waitText = ops.waitLock?.text ?? ""
             let lock = dryRun ? nil : try await opened.lock(
                 scope: scope, archive: store.archive, command: CommandLine.arguments.joined(separator: " ").prefix(300).description,
                 wait: ops.waitSeconds, breakLock: ops.breakLock,
@@ -164,19 +160,23 @@ struct RunCommand: AsyncParsableCommand {
             try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
         }
         // With --json, stdout holds the shard's summary only.
-        let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { print($0) }
+        let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { Console.out($0) }
         say(MergeCommand.describe(result, group: group))
-        if case .merged(_, let head) = result, !json { print("head \(head.sha256)") }
+        if case .merged(_, let head) = result, !json { Console.out("head \(head.sha256)") }
     }
 }
 
 /// SIGINT/SIGTERM: stop taking work, settle, write the manifest, exit non-zero.
+/// The dispositions are restored by ``cancel()``: after the run, a following lock wait (the
+/// last shard's merge) must stay interruptible.
 final class StopSignals: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
+    private typealias Handler = @convention(c) (Int32) -> Void
+    private var previous: [(Int32, Handler?)] = []
 
     init(_ onStop: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+            previous.append((number, signal(number, SIG_IGN)))
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 printError("ttsarchive: stopping: finishing in-flight work and writing the manifest (signal \(number))")
@@ -187,20 +187,9 @@ final class StopSignals: @unchecked Sendable {
         }
     }
 
-    func cancel() { sources.forEach { $0.cancel() } }
-}
-
-/// Parses `2G`, `512M`, `15m`, `7d`.
-enum Units {
-    static func bytes(_ text: String) -> Int64? {
-        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        if let last = text.last?.uppercased().first, let factor = units[last], let n = Int64(text.dropLast()), n > 0 { return n * factor }
-        return Int64(text).flatMap { $0 > 0 ? $0 : nil }
-    }
-
-    static func seconds(_ text: String) -> TimeInterval? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let last = text.last, let factor = units[last], let n = Double(text.dropLast()), n >= 0 { return n * factor }
-        return Double(text).flatMap { $0 >= 0 ? $0 : nil }
+    func cancel() {
+        sources.forEach { $0.cancel() }
+        for (number, handler) in previous { signal(number, handler) }
+        previous = []
     }
 }

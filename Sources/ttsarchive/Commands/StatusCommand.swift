@@ -32,9 +32,9 @@ struct StatusCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                Console.json(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
-                print(report.text(), terminator: "")
+                Console.out(report.text(), terminator: "")
             }
         }
     }

@@ -68,12 +68,12 @@ struct VerifyCommand: AsyncParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(RepairedReport(report: report, repaired: repaired)), as: UTF8.self))
+                Console.json(String(decoding: try encoder.encode(RepairedReport(report: report, repaired: repaired)), as: UTF8.self))
             } else {
                 printText(report)
                 for item in repaired ?? [] {
                     let moved = item.quarantinedAs.map { "quarantined as \($0)" } ?? "missing"
-                    print("repaired \(item.object): \(moved); \(item.owed.count) artifact(s) owed to the next run")
+                    Console.out("repaired \(item.object): \(moved); \(item.owed.count) artifact(s) owed to the next run")
                 }
             }
             if !report.isClean { throw ExitCode(ExitStatus.damage) }
@@ -104,13 +104,13 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     private func printText(_ report: ManifestVerification) {
-        for problem in report.problems { print(problem.description) }
+        for problem in report.problems { Console.out(problem.description) }
         if let head = report.head, !report.chain.isEmpty {
-            print("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
+            Console.out("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
         }
         let mb = String(format: "%.1f", Double(report.bytesChecked) / 1_000_000)
         let what = report.quick ? "presence and sizes only" : "\(mb) MB original re-hashed"
-        print("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
+        Console.out("checked \(report.manifestsChecked) manifest(s), \(report.artifactsChecked) artifact entries, "
             + "\(report.objectsChecked) objects (\(what)): " + (report.isClean ? "all good" : "\(report.problems.count) problem(s)"))
     }
 }

@@ -23,6 +23,24 @@ struct APIOptions: ParsableArguments {
     @Flag(name: .customLong("allow-http"), help: "Permit plain http to non-loopback hosts.")
     var allowHTTP = false
 
+    @Option(
+        name: .customLong("transfer-timeout"),
+        help: ArgumentHelp(
+            "Give up on any one HTTP transfer (API call or download) after this long, e.g. 30m (default: run, 5m plus --max-file-size at 256 KiB/s; list, 5m).",
+            valueName: "duration"))
+    var transferTimeout: DurationArgument?
+
+    /// The floor of every derived deadline: an API call or a small file, on a slow link.
+    static let minimumTransferTime: TimeInterval = 300
+    /// The slowest rate a whole transfer may average before its deadline.
+    static let minimumRate: Double = 256 * 1024
+
+    /// `--transfer-timeout`, else enough for a file of `largest` bytes at ``minimumRate``.
+    func transferDeadline(largest: Int64?) -> TimeInterval {
+        if let transferTimeout { return max(transferTimeout.seconds, 0.001) }
+        return Self.minimumTransferTime + Double(largest ?? 0) / Self.minimumRate
+    }
+
     func validate() throws {
         if endpoint != nil && region != nil { throw ValidationError("give --endpoint or --region, not both") }
     }
@@ -64,7 +82,7 @@ struct LoggingOptions: ParsableArguments {
     /// A logger writing to stderr at the chosen level (the CLI is the only place that bootstraps).
     func makeLogger() -> Logger {
         let level: Logger.Level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (verbose >= 2 ? .debug : verbose == 1 ? .info : .warning)
-        var logger = Logger(label: "ttsarchive") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "ttsarchive", factory: ConsoleLogHandler.init)
         logger.logLevel = level
         return logger
     }

@@ -41,7 +41,7 @@ struct RunOpsOptions: ParsableArguments {
         name: .customLong("wait-lock"),
         help: ArgumentHelp(
             "If another run holds the archive, wait this long for it (e.g. 30m) before giving up with exit 4.", valueName: "duration"))
-    var waitLock: String?
+    var waitLock: DurationArgument?
 
     @Flag(name: .customLong("break-lock"), help: "Replace a lock held by another host (only when that host is known to be down).")
     var breakLock = false
@@ -53,14 +53,11 @@ struct RunOpsOptions: ParsableArguments {
     var metricsFile: String?
 
     func validate() throws {
-        if let waitLock, DurationText.seconds(waitLock) == nil {
-            throw ValidationError("--wait-lock '\(waitLock)' is not a duration (e.g. 90s, 30m, 2h)")
-        }
         if let metricsFile, metricsFile.isEmpty { throw ValidationError("--metrics-file needs a path") }
     }
 
     /// Seconds to wait for the lock.
-    var waitSeconds: TimeInterval { waitLock.flatMap(DurationText.seconds) ?? 0 }
+    var waitSeconds: TimeInterval { waitLock?.seconds ?? 0 }
 }
 
 /// Long flags present on a command line, to tell a flag given with its default value (which
@@ -87,9 +84,9 @@ extension RunCommand {
         if given.contains("--archive") { flags[.archive] = .string(store.archive) }
         if given.contains("--manifests") { flags[.manifests] = .string(store.manifests) }
         if given.contains("--concurrency") { flags[.concurrency] = .integer(concurrency) }
-        if given.contains("--overlap") { flags[.overlap] = .string(overlap) }
-        if given.contains("--pending-max-age") { flags[.pendingMaxAge] = .string(pendingMaxAge) }
-        if given.contains("--owed-max-age") { flags[.owedMaxAge] = .string(owedMaxAge) }
+        if given.contains("--overlap") { flags[.overlap] = .string(overlap.text) }
+        if given.contains("--pending-max-age") { flags[.pendingMaxAge] = .string(pendingMaxAge.text) }
+        if given.contains("--owed-max-age") { flags[.owedMaxAge] = .string(owedMaxAge.text) }
         if let endpoint = api.endpoint { flags[.endpoint] = .string(endpoint) }
         if let region = api.region { flags[.region] = .string(region) }
         if let projectID = api.projectID { flags[.projectID] = .string(projectID) }
@@ -97,7 +94,7 @@ extension RunCommand {
         if !api.allowHosts.isEmpty { flags[.allowHosts] = .strings(api.allowHosts) }
         if api.allowHTTP { flags[.allowHTTP] = .boolean(true) }
         if let metricsFile = ops.metricsFile { flags[.metricsFile] = .string(metricsFile) }
-        if let waitLock = ops.waitLock { flags[.waitLock] = .string(waitLock) }
+        if let waitLock = ops.waitLock { flags[.waitLock] = .string(waitLock.text) }
         return flags
     }
 
@@ -107,16 +104,16 @@ extension RunCommand {
         command.store.archive = config.string(.archive) ?? store.archive
         command.store.manifests = config.string(.manifests) ?? store.manifests
         command.concurrency = config.integer(.concurrency) ?? concurrency
-        command.overlap = config.string(.overlap) ?? overlap
-        command.pendingMaxAge = config.string(.pendingMaxAge) ?? pendingMaxAge
-        command.owedMaxAge = config.string(.owedMaxAge) ?? owedMaxAge
+        command.overlap = try config.string(.overlap).map { try DurationArgument.setting($0, key: "overlap") } ?? overlap
+        command.pendingMaxAge = try config.string(.pendingMaxAge).map { try DurationArgument.setting($0, key: "pending_max_age") } ?? pendingMaxAge
+        command.owedMaxAge = try config.string(.owedMaxAge).map { try DurationArgument.setting($0, key: "owed_max_age") } ?? owedMaxAge
         (command.api.endpoint, command.api.region) = try EndpointChoice.pick(config)
         command.api.projectID = config.string(.projectID)
         command.api.tokenFile = config.string(.tokenFile)
         command.api.allowHosts = config.strings(.allowHosts)
         command.api.allowHTTP = config.boolean(.allowHTTP)
         command.ops.metricsFile = config.string(.metricsFile)
-        command.ops.waitLock = config.string(.waitLock)
+        command.ops.waitLock = try config.string(.waitLock).map { try DurationArgument.setting($0, key: "wait_lock") }
         return command
     }
 }

@@ -19,13 +19,13 @@ struct StoreOptions: ParsableArguments {
     var s3Region = "us-east-1"
 
     @Option(name: .customLong("s3-part-size"), help: "Objects larger than this are uploaded in parts of this size (at least 5M).")
-    var s3PartSize = "16M"
+    var s3PartSize = ByteSize("16M")
 
     @Option(name: .customLong("state"), help: ArgumentHelp("Local folder for run state (default: ARCHIVE/state; for s3:// archives ~/.local/state/ttsarchive/…).", valueName: "dir"))
     var stateDirectory: String?
 
     func validate() throws {
-        guard let size = Units.bytes(s3PartSize), size >= 5 << 20, size <= 5 << 30 else {
+        guard s3PartSize.bytes >= 5 << 20, s3PartSize.bytes <= 5 << 30 else {
             throw ValidationError("--s3-part-size '\(s3PartSize)' must be a size from 5M to 5G (S3's part limits)")
         }
         for (flag, value) in [("--archive", archive), ("--manifests", manifests)] where value.hasPrefix("s3://") && s3Endpoint == nil {
@@ -43,12 +43,12 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the archive and manifests. Without `engine`, one is made when S3 needs it; the
     /// caller shuts it down (the returned `engine`).
-    func open(create: Bool, freshManifests: Bool = false, engine: HTTPEngine?, allowHTTP: Bool = false, logger: Logger = Logger(label: "ttsarchive"))
+    func open(create: Bool, freshManifests: Bool = false, engine: HTTPEngine?, allowHTTP: Bool = false, logger: Logger = Logger(label: "ttsarchive", factory: ConsoleLogHandler.init))
         async throws -> (archive: OpenedArchive, engine: HTTPEngine?)
     {
         var made: HTTPEngine?
         let settings = S3Settings(
-            endpoint: s3Endpoint, region: s3Region, partSize: Int(Units.bytes(s3PartSize) ?? 16 << 20), allowHTTP: allowHTTP,
+            endpoint: s3Endpoint, region: s3Region, partSize: Int(s3PartSize.bytes), allowHTTP: allowHTTP,
             environment: ProcessInfo.processInfo.environment)
         let opened = try await OpenedArchive.open(
             archive: archive, manifests: manifests, stateDirectory: stateDirectory, s3: settings, create: create,
