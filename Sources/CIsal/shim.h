@@ -39,6 +39,21 @@ static inline void *CIsal_deflateCreate(uint32_t level) {
 
 static inline void CIsal_deflateFree(void *handle) { free(handle); }
 
+// Makes a used stream start a new gzip member exactly as a fresh one would (ISA-L resets its
+// history, hash tables and counters; the settings are set again to be sure).
+static inline void CIsal_deflateReset(void *handle) {
+    struct isal_zstream *stream = handle;
+    uint32_t level = stream->level, size = stream->level_buf_size;
+    uint8_t *buffer = stream->level_buf;
+    isal_deflate_reset(stream);
+    stream->level = level;
+    stream->level_buf = buffer;
+    stream->level_buf_size = size;
+    stream->gzip_flag = IGZIP_GZIP;
+    stream->flush = NO_FLUSH;
+    stream->end_of_stream = 0;
+}
+
 // One isal_deflate call: consumes from `input` and writes into `output`; `last` marks the final
 // input (the trailer follows). Reports what is left of each buffer and whether the stream has
 // ended; returns isal_deflate's code (COMP_OK = 0).

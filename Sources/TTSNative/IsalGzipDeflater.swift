@@ -17,7 +17,7 @@ internal import CIsal
 /// `avail_out` sequence wherever the window lies, so the bytes do not change).
 ///
 /// Not thread-safe: one owner feeds it in order. Memory: the igzip state with its level buffer
-/// (~370 KB at level 1) plus the two buffers.
+/// (~370 KB at level 1) plus the two buffers, taken from and returned to ``IsalStreamPool``.
 final class IsalGzipDeflater {
     /// The input block igzip is always handed (but the last, shorter one, at `finish`).
     static let blockSize = 64 * 1024
@@ -37,25 +37,19 @@ final class IsalGzipDeflater {
         }
     }
 
-    private let stream: UnsafeMutableRawPointer
-    private let block: UnsafeMutableRawBufferPointer
+    private let state: IsalStreamState
+    private var stream: UnsafeMutableRawPointer { state.stream }
+    private var block: UnsafeMutableRawBufferPointer { state.block }
     private var blockFill = 0
-    private let output: UnsafeMutableRawBufferPointer
+    private var output: UnsafeMutableRawBufferPointer { state.output }
     private var outputFill = 0
     private var finished = false
 
     init(level: UInt32) throws(Failure) {
-        guard let stream = CIsal_deflateCreate(level) else { throw Failure(operation: "create level \(level)", code: 0) }
-        self.stream = stream
-        block = .allocate(byteCount: Self.blockSize, alignment: 64)
-        output = .allocate(byteCount: Self.batchSize, alignment: 64)
+        state = try IsalStreamPool.take(level: level)
     }
 
-    deinit {
-        CIsal_deflateFree(stream)
-        block.deallocate()
-        output.deallocate()
-    }
+    deinit { IsalStreamPool.give(state) }
 
     func update(_ input: UnsafeRawBufferPointer, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         var rest = input[...]

@@ -104,6 +104,21 @@ struct DeflateDeterminismTests {
         }
     }
 
+    @Test("a reused igzip state writes what it wrote before, after other and abandoned streams")
+    func reusedStatesRepeatThemselves() throws {
+        let a = speechWAV(samples: 200_000, seed: 31)
+        let b = speechWAV(samples: 150_000, seed: 32)
+        let first = try deflate(a, profile: CompressionChoice.binary)
+        for _ in 0..<3 {
+            _ = try deflate(b, profile: CompressionChoice.binary)
+            // Abandoned halfway: its state goes back to the pool mid-stream.
+            let abandoned = try GzipDeflater(profile: CompressionChoice.binary)
+            try b.prefix(100_000).withUnsafeBytes { try abandoned.update($0) { _ in } }
+        }
+        #expect(try deflate(a, profile: CompressionChoice.binary) == first)
+        #expect(try inflate(first) == a)
+    }
+
     @Test("audio is deflated by ISA-L igzip level 1 when the build has it, smaller than zlib Z_RLE")
     func audioProfile() throws {
         #expect(CompressionChoice.binary == (GzipProfile.isalAvailable ? .isal(level: 1) : CompressionChoice.zlibBinary))

@@ -125,7 +125,7 @@ final class LocalObjectWriter: ObjectWriting {
     }
 
     /// The object is already there: report the file that is there (its bytes may come from
-    /// another zlib build), not the bytes that are discarded.
+    /// another zlib or ISA-L build), not the bytes that are discarded.
     private func deduplicated(_ digest: ContentDigest) throws -> StoredObject {
         let (storedSize, storedSHA256) = try store.measureStoredFile(digest)
         return StoredObject(
