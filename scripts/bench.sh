@@ -141,7 +141,7 @@ night() {
     [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
     discard "$work/sh"
     if command -v igzip > /dev/null; then
-      measure "$section" "shell: curl + sha256sum + igzip -1 (2 at once) + mv" "$rep" - "$nlinks" -- \
+      measure "$section" "shell: curl + sha256sum + igzip -2 (2 at once) + mv" "$rep" - "$nlinks" -- \
         bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh" igzip
       [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
       discard "$work/sh"

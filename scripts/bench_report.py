@@ -170,10 +170,10 @@ def target(name, value, goal, met, detail):
 audio = night("audio", "1. Audio-heavy night (WAV 0.5–5 MB + timestamp/SRT/action files), `--concurrency 8`")
 w("Download-only rows (curl, aria2c, wget2) do not compress, hash, verify or store; the shell pipelines do "
   "not verify either (no Content-Length/MD5/WAV/SRT checks, no manifest); one compresses with `pigz -p2 -6` "
-  "(zlib's default strategy), the other with ISA-L's `igzip -1` CLI, two processes at once (the deflate "
+  "(zlib's default strategy), the other with ISA-L's `igzip -2` CLI, two processes at once (the deflate "
   "ttsarchive uses for audio). The compression limit is ttsarchive's own deflate settings "
-  "(`scripts/bench_compress.c`, linked to the same libraries: ISA-L igzip level 1 for audio and other binary "
-  "files, fed in 64 KiB blocks through a 16 KiB output window; zlib level 6 for text) on the same bytes, "
+  "(`scripts/bench_compress.c`, linked to the same library: ISA-L igzip level 2 for audio and other binary "
+  "files and level 1 for text, fed in 64 KiB blocks through a 16 KiB output window) on the same bytes, "
   "already in memory, in 2 processes — no I/O, no hashing, no HTTP.")
 w("")
 small = night("small", "2. Small-file night (audio 1–4 KB + timestamp/SRT/action files)")

@@ -119,9 +119,9 @@ struct DeflateDeterminismTests {
         #expect(try inflate(first) == a)
     }
 
-    @Test("audio is deflated by ISA-L igzip level 1 when the build has it, smaller than zlib Z_RLE")
+    @Test("audio is deflated by ISA-L igzip level 2 when the build has it, no larger than zlib Z_RLE")
     func audioProfile() throws {
-        #expect(CompressionChoice.binary == (GzipProfile.isalAvailable ? .isal(level: 1) : CompressionChoice.zlibBinary))
+        #expect(CompressionChoice.binary == (GzipProfile.isalAvailable ? .isal(level: 2) : CompressionChoice.zlibBinary))
         #expect(CompressionChoice.text == (GzipProfile.isalAvailable ? .isal(level: 1) : CompressionChoice.zlibText))
         let speech = speechWAV(samples: 1_000_000, seed: 2)
         let now = try deflate(speech, profile: CompressionChoice.binary).count
@@ -136,6 +136,8 @@ struct DeflateDeterminismTests {
         let content = speechWAV(samples: 300_000, seed: 21)
         let digest = ContentDigest(SHA256.hash(data: content))
         let old = try deflate(content, profile: CompressionChoice.zlibBinary)
+        // Stored today (which makes its shard folder), then replaced by what the old settings wrote.
+        _ = try await subject.put(content)
         try await subject.rawWrite(digest.objectPath, old)
         #expect(try await subject.read(digest) == content)
         #expect(try await subject.verify().problems.isEmpty)

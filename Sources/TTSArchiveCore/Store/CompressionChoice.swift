@@ -3,11 +3,13 @@ import TTSNative
 /// Picks the gzip profile for an object from its first bytes, so the choice depends on the
 /// content alone and the same content always compresses to the same bytes.
 ///
-/// Audio and other binary data: ISA-L igzip level 1. On real speech WAV (single core, in
-/// memory, issue 20) it deflates 451 MB/s to a ratio of 0.708, where zlib level 6 `Z_RLE`
-/// (the setting before) managed 105 MB/s at 0.718 and level 6 default 39 MB/s at 0.706;
-/// igzip level 2 and 3 are slower for under 0.2% of size. MP3 stays at 0.99 whatever the
-/// setting. Compression was this tool's CPU limit on the audio night, so the fastest level wins.
+/// Audio and other binary data: ISA-L igzip level 2. On real speech WAV (single core, in
+/// memory, issue 20) igzip L1 deflates 451 MB/s to a ratio of 0.708 and L2 429 MB/s to 0.707,
+/// where zlib level 6 `Z_RLE` (the setting before) managed 105 MB/s at 0.718 and level 6
+/// default 39 MB/s at 0.706. On the simulator's synthetic speech (63 WAV/PCM/MP3 files, 134 MB,
+/// at load ~15) L1 came out at 0.786, *larger* than `Z_RLE`'s 0.783, and L2 at 0.782, at the
+/// same speed as L1 within the noise (L3: 0.775, a third slower). L2 is the fastest level that
+/// is no larger than before on both. MP3 stays at 0.99 whatever the setting.
 ///
 /// Text (timestamps JSON, SRT, actions JSON): see ``text``. Builds without ISA-L use zlib level
 /// 6, `Z_RLE` for binary (``GzipProfile/isalAvailable``). (`make bench` re-measures the limit.)
@@ -16,7 +18,7 @@ public enum CompressionChoice {
     public static let sniffLength = 512
 
     /// For binary data: audio (RIFF/WAVE, MP3, PCM) and anything else that is not text.
-    public static let binary = GzipProfile.isalAvailable ? GzipProfile.isal(level: 1) : zlibBinary
+    public static let binary = GzipProfile.isalAvailable ? GzipProfile.isal(level: 2) : zlibBinary
     /// What binary data got before ISA-L, and still gets in a build without it.
     public static let zlibBinary = GzipProfile(level: 6, strategy: .rle)
     /// For text (timestamps JSON, SRT, actions JSON): also igzip level 1. Measured on the
