@@ -2,7 +2,7 @@
 SWIFT      ?= swift
 CONFIG     ?= debug
 export TTSARCHIVE_WERROR ?= 1
-APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev libisal-dev pkg-config
 # Reference tools the tests check our output against (PyPI): module name = package name.
 PY_PACKAGES  := bagit prometheus_client
 # What only the tests need: the report test renders the HTML report in headless Chromium
@@ -43,7 +43,7 @@ demo-s3: setup
 
 # The tools `make bench` compares against (installed by bench only, never by test), and where
 # the release build goes (`make bench RELEASE_SCRATCH=.build-x` to keep another tree's build).
-BENCH_APT_PACKAGES ?= aria2 pigz wget2 curl time
+BENCH_APT_PACKAGES ?= aria2 pigz wget2 curl time isal
 RELEASE_SCRATCH    ?= .build
 SOAK_MINUTES       ?= 20
 

@@ -1,5 +1,6 @@
 // swift-tools-version:6.2
 import PackageDescription
+import Foundation
 
 // `make build` and `make test` set TTSARCHIVE_WERROR=1 so warnings in this package's own targets
 // are errors (dependencies' warnings are not ours to fix); a bare `swift build` keeps them warnings.
@@ -9,6 +10,13 @@ var strict: [SwiftSetting] = [
 if Context.environment["TTSARCHIVE_WERROR"] == "1" {
     strict.append(.treatAllWarnings(as: .error))
 }
+
+// The store deflates with ISA-L's igzip (libisal-dev, installed by `make setup`) and falls back
+// to zlib alone when ISA-L is absent or TTSARCHIVE_DEFLATE=zlib (docs/compression.md).
+let isal = Context.environment["TTSARCHIVE_DEFLATE"] != "zlib"
+    && (Context.environment["TTSARCHIVE_DEFLATE"] == "isal"
+        || FileManager.default.fileExists(atPath: "/usr/include/isa-l/igzip_lib.h"))
+let nativeDependencies: [Target.Dependency] = ["CCurl", "CZlib", "CMalloc"] + (isal ? ["CIsal"] : [])
 
 let package = Package(
     name: "ttsarchive",
@@ -38,13 +46,16 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CIsal", pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]),
         // glibc's <malloc.h> (mallopt), which Swift's Glibc module does not export.
         .systemLibrary(name: "CMalloc"),
-        // The only Swift target that imports the C modules: typed wrappers for curl and zlib.
+        // The only Swift target that imports the C modules: typed wrappers for curl, zlib and ISA-L.
         .target(
             name: "TTSNative",
-            dependencies: ["CCurl", "CZlib", "CMalloc"],
-            swiftSettings: strict),
+            dependencies: nativeDependencies,
+            swiftSettings: strict + (isal ? [.define("TTSARCHIVE_ISAL")] : [])),
         // Everything the tool does, independent of the command line.
         .target(
             name: "TTSArchiveCore",

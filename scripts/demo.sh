@@ -37,6 +37,9 @@ VOLC_ACCESSKEY=AKLTsimulator0001 VOLC_SECRETKEY=sim-volcengine-secret-0001 \
 echo
 echo "demo: ttsarchive verify"
 "$bin/ttsarchive" verify
+# Any gzip reader opens the store: `gunzip -t` on a sample of 50 objects (ISA-L and zlib written).
+sample=$(find archive/sha256 -name '*.gz' | shuf -n 50 --random-source=<(yes))
+[ -z "$sample" ] || { echo "$sample" | xargs gunzip -t && echo "demo: gunzip -t: $(echo "$sample" | wc -l) sampled objects OK"; }
 echo
 echo "demo: manifest: manifests/$(sed -n 's/.*"file":"\([^"]*\)".*/\1/p' manifests/HEAD.json)  (head: manifests/HEAD.json)"
 exit $status

@@ -207,10 +207,10 @@ struct ObjectStoreTests {
         let dir = TestDirectory("sw")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)
         // A live writer's named temp file (the path taken without O_TMPFILE), past the memory
-        // limit so that it has a file.
+        // limit so that it has a file (well past: igzip hands over its output in 128 KiB batches).
         store.unnamedFiles.withLock { $0 = false }
         let live = try store.makeWriter()
-        try sampleBytes(count: 3 * LocalObjectWriter.memoryLimit, seed: 5).withUnsafeBytes { try live.write($0) }
+        try sampleBytes(count: 8 * LocalObjectWriter.memoryLimit, seed: 5).withUnsafeBytes { try live.write($0) }
         let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: ".", with: "_")
         // PID 2^22+7 is above Linux's pid_max default range, so no process has it.
         let dead = dir.sub("a/tmp/\(host).4194311.1.tmp")

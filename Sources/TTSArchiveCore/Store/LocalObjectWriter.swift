@@ -133,7 +133,7 @@ final class LocalObjectWriter: ObjectWriting {
     }
 
     /// The object is already there: checks it before this content is recorded as stored by it,
-    /// and reports the file that is there (its bytes may come from another deflate build), not
+    /// and reports the file that is there (its bytes may come from another deflate build: zlib or ISA-L), not
     /// the bytes that are discarded. Nil when it was damaged and has been moved to quarantine.
     ///
     /// The rule (objects are deterministic for one content and one deflate build, but not across
