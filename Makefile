@@ -55,7 +55,7 @@ bench: setup
 
 soak: setup
 	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
-	@SOAK_MINUTES=$(SOAK_MINUTES) bash scripts/soak.sh $(RELEASE_SCRATCH)/release
+	@SOAK_MINUTES=$(SOAK_MINUTES) bash scripts/soak.sh $(RELEASE_SCRATCH)/release $(TOOLS_VENV)/bin/weed
 
 # libFuzzer targets live in their own package (Fuzz/), so `make test` never builds them; the
 # fuzzer and ASan instrument our Swift code (not the C of dependencies). FUZZ_SECONDS per target.

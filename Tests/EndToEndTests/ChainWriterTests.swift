@@ -147,13 +147,17 @@ struct ChainWriterTests {
         #expect(try await client.head(bucket: root.bucket, key: lockKey) == nil, "released at the end")
     }
 
-    @Test func aRunThatLosesItsLeaseStopsWithExit4AndItsWindowOpen() async throws {
+    /// With the manifests in the bucket or in a local folder (an S3 archive's lock still guards
+    /// them): a cancelled upload cannot publish, but a local write could, so both are checked.
+    @Test(arguments: [false, true])
+    func aRunThatLosesItsLeaseStopsWithExit4AndItsWindowOpen(localManifests: Bool) async throws {
         let seaweed = try await SeaweedFS.shared()
         let sim = try await SimHarness.start(jobs: 60, seed: 61) { $0.bandwidth = 2_000_000 }
         defer { Task { await sim.stop() } }
         let root = seaweed.freshLocation("lose")
+        let localFolder = ScratchDirectory("lose-manifests")
         let s3 = ["--s3-endpoint", seaweed.endpoint, "--archive", root.appending("archive").description,
-                  "--manifests", root.appending("manifests").description]
+                  "--manifests", localManifests ? localFolder.path : root.appending("manifests").description]
         let host = ScratchDirectory("lose-host")
         let environment = sim.environment.merging(SeaweedFS.environment) { a, _ in a }
             .merging(["XDG_STATE_HOME": host.path, "TTSARCHIVE_S3_LOCK_TTL": "3"]) { a, _ in a }
@@ -186,6 +190,12 @@ struct ChainWriterTests {
         let states = (FileManager.default.enumerator(atPath: host.path)?.allObjects as? [String]) ?? []
         #expect(states.contains { $0.hasSuffix("active.journal") } && !states.contains { $0.hasSuffix("last-complete.json") }, "\(states)")
         #expect(try await client.get(bucket: root.bucket, key: lockKey) == other)
+        // Without its lease it publishes nothing, not even an incomplete manifest: the chain is
+        // the new holder's alone.
+        let published = try await client.list(bucket: root.bucket, prefix: root.appending("manifests").key(""))
+        #expect(published.isEmpty, "a run that lost its lease published \(published.map(\.key))")
+        let written = ((try? FileManager.default.contentsOfDirectory(atPath: localFolder.path)) ?? []).filter { $0.hasSuffix(".json") }
+        #expect(written.isEmpty, "a run that lost its lease wrote \(written) into its manifests folder")
     }
 }
 

@@ -13,6 +13,10 @@ public struct RunContext: Sendable {
     public var engine: HTTPEngine
     public var hostPolicy: HostPolicy
     public var logger: Logger
+    /// Why the lock that makes this run the chain's one writer was lost (an S3 lease taken over
+    /// or not renewable), else nil. Asked just before publishing: a run without its lease may
+    /// race its successor for HEAD, so it publishes nothing and leaves its window open.
+    public var lockLost: @Sendable () -> String? = { nil }
 
     public init(store: any ObjectStore, manifests: ManifestDirectory, stateDirectory: String, client: MetaStudioClient,
                 engine: HTTPEngine, hostPolicy: HostPolicy, logger: Logger) {
@@ -220,6 +224,10 @@ public struct NightlyRun: Sendable {
             // Nothing more is written: the journal keeps what was stored, the window stays open.
             try? await state.journal.close()
             throw diskFault
+        }
+        if let reason = context.lockLost() {
+            try? await state.journal.close()
+            throw TTSArchiveError(.unusableState, reason + "; the run stopped before publishing anything and its window stays open")
         }
         let interrupted = Task.isCancelled
         let listing = await lister.snapshot

@@ -99,10 +99,11 @@ struct RunCommand: AsyncParsableCommand {
             if lock != nil { try await manifests.pull() }
             metrics.lockAcquired(waited: Date().timeIntervalSince(waitStart))
             if let replaced = lock?.replaced { printError("ttsarchive: took over the archive lock of \(replaced.summary)") }
-            let context = RunContext(
+            var context = RunContext(
                 store: opened.objects, manifests: manifests, stateDirectory: opened.stateDirectory(for: scope), client: client,
                 engine: engine, hostPolicy: HostPolicy(endpoint: client.endpoint, extraHosts: api.allowHosts, allowHTTP: api.allowHTTP),
                 logger: logger)
+            if let lock { context.lockLost = { lock.lostReason } }
             let outcome: RunOutcome
             do {
                 outcome = try await execute(context: context, options: options, lock: lock, metrics: &metrics)
