@@ -76,8 +76,10 @@ final class CurlEasy {
         return code
     }
 
-    func pause(_ on: Bool) {
-        _ = curl_easy_pause(handle, on ? CURLPAUSE_ALL : CURLPAUSE_CONT)
+    /// Lets a paused transfer's bytes flow again; the `CURLcode` when curl refuses.
+    func unpause() -> CURLcode? {
+        let code = curl_easy_pause(handle, CURLPAUSE_CONT)
+        return code == CURLE_OK ? nil : code
     }
 
     /// Applies a request's options: method, body, protocols, TLS, timeouts, size limit.

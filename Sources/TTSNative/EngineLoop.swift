@@ -28,9 +28,24 @@ final class EngineLoop: @unchecked Sendable {
                     return
                 }
             }
-            curl_multi_perform(multi, &running)
+            let performed = curl_multi_perform(multi, &running)
+            if performed != CURLM_OK { failAll { .multi(performed, call: "curl_multi_perform", url: $0) } }
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
+            if polled != CURLM_OK {
+                failAll { .multi(polled, call: "curl_multi_poll", url: $0) }
+                // A poll that fails at once would spin this thread: wait as a quiet poll would.
+                usleep(10_000)
+            }
+        }
+    }
+
+    /// The multi handle refused a call that concerns every transfer: none of them can be
+    /// trusted to finish, so each caller gets the error (and its retry policy decides).
+    private func failAll(_ error: (String) -> HTTPTransportError) {
+        for transfer in Array(byID.values) {
+            remove(transfer)
+            transfer.fail(error(transfer.url))
         }
     }
 
@@ -44,7 +59,10 @@ final class EngineLoop: @unchecked Sendable {
             }
             start(id: id, request: request, sink: sink, continuation: continuation)
         case .resume(let id):
-            byID[id]?.easy.pause(false)
+            if let transfer = byID[id], let code = transfer.easy.unpause() {
+                remove(transfer)
+                transfer.fail(.from(code, url: transfer.url, errorBuffer: "curl_easy_pause refused to resume the transfer"))
+            }
         case .cancel(let id):
             if let transfer = byID[id] {
                 remove(transfer)
@@ -78,15 +96,24 @@ final class EngineLoop: @unchecked Sendable {
             transfer.fail(HTTPTransportError(reason: .badURL, redactedURL: redacted, detail: "curl option \(error.option) refused (code \(error.code))"))
             return
         }
+        let added = curl_multi_add_handle(multi, easy.handle)
+        guard added == CURLM_OK else {
+            transfer.fail(.multi(added, call: "curl_multi_add_handle", url: request.url))
+            return
+        }
         byID[id] = transfer
         byHandle[easy.handle] = transfer
-        curl_multi_add_handle(multi, easy.handle)
     }
 
-    private func remove(_ transfer: CurlTransfer) {
-        curl_multi_remove_handle(multi, transfer.easy.handle)
+    /// Takes the transfer out of the multi handle and the tables. Nil, or the refusal: curl
+    /// refuses only a handle it does not hold, so the transfer is out of the loop either way,
+    /// but its end can no longer be trusted.
+    @discardableResult
+    private func remove(_ transfer: CurlTransfer) -> HTTPTransportError? {
+        let removed = curl_multi_remove_handle(multi, transfer.easy.handle)
         byID[transfer.id] = nil
         byHandle[transfer.easy.handle] = nil
+        return removed == CURLM_OK ? nil : .multi(removed, call: "curl_multi_remove_handle", url: transfer.url)
     }
 
     private func collectFinished() {
@@ -95,8 +122,11 @@ final class EngineLoop: @unchecked Sendable {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             let code = CCurl_msg_result(message)
             guard let transfer = byHandle[UnsafeMutableRawPointer(easy)] else { continue }
-            remove(transfer)
-            transfer.complete(code)
+            if let refused = remove(transfer) {
+                transfer.fail(refused)
+            } else {
+                transfer.complete(code)
+            }
         }
     }
 
@@ -105,6 +135,8 @@ final class EngineLoop: @unchecked Sendable {
             remove(transfer)
             transfer.fail(HTTPTransportError(reason: .cancelled, redactedURL: Redaction.url(transfer.url)))
         }
-        curl_multi_cleanup(multi)
+        // The engine is going away and every transfer has been answered: a refusal here (only
+        // for a handle that is not a multi handle) leaves nobody to tell.
+        _ = curl_multi_cleanup(multi)
     }
 }

@@ -31,7 +31,11 @@ public final class HTTPEngine: Sendable {
 
     private struct MultiRef: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
-    private let multi: MultiRef
+    /// Nil when the engine could not be set up (``setupError`` says why).
+    private let multi: MultiRef?
+    /// Why every transfer is refused: curl_multi_init failed or a connection limit was refused
+    /// (without its limits the engine would not bound concurrency as promised).
+    private let setupError: String?
     private let inbox = Locked<[Command]>([])
     private let nextID = Atomic<UInt64>(1)
     private let userAgent: String
@@ -40,14 +44,35 @@ public final class HTTPEngine: Sendable {
     /// `transferTimeout` (seconds) ends any one transfer that takes longer, body and all, on
     /// top of each request's connect and low-speed limits: a server that drips just fast
     /// enough, or sends an endless error body, cannot hold a night forever. Nil: no limit.
+    /// An engine libcurl refuses to set up fails every ``execute(_:sink:)`` with
+    /// ``HTTPTransportError/Reason/engine`` instead of trapping.
     public init(maxTotal: Int = 16, maxPerHost: Int = 8, userAgent: String = "ttsarchive", transferTimeout: Double? = nil) {
         _ = CurlGlobal.initialized
-        multi = MultiRef(pointer: curl_multi_init())
         self.userAgent = userAgent
-        _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxTotal)
-        _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_MAX_HOST_CONNECTIONS, maxPerHost)
-        _ = CCurl_multi_setopt_long(multi.pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        let loop = EngineLoop(multi: multi.pointer, userAgent: userAgent, transferTimeout: transferTimeout)
+        guard let pointer: UnsafeMutableRawPointer = curl_multi_init() else {
+            multi = nil
+            setupError = "curl_multi_init failed (out of memory?)"
+            return
+        }
+        var refused: [String] = []
+        for (option, value, name) in [
+            (CURLMOPT_MAX_TOTAL_CONNECTIONS, maxTotal, "CURLMOPT_MAX_TOTAL_CONNECTIONS"),
+            (CURLMOPT_MAX_HOST_CONNECTIONS, maxPerHost, "CURLMOPT_MAX_HOST_CONNECTIONS"),
+        ] {
+            let code = CCurl_multi_setopt_long(pointer, option, value)
+            if code != CURLM_OK { refused.append("curl_multi_setopt(\(name)): \(String(cString: curl_multi_strerror(code)))") }
+        }
+        // Multiplexing only saves connections: a libcurl without HTTP/2 refuses it and works the same.
+        _ = CCurl_multi_setopt_long(pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        guard refused.isEmpty else {
+            _ = curl_multi_cleanup(pointer)
+            multi = nil
+            setupError = refused.joined(separator: "; ")
+            return
+        }
+        multi = MultiRef(pointer: pointer)
+        setupError = nil
+        let loop = EngineLoop(multi: pointer, userAgent: userAgent, transferTimeout: transferTimeout)
         let thread = Thread { [self] in loop.run(engine: self) }
         thread.name = "ttsarchive.curl"
         thread.start()
@@ -59,6 +84,7 @@ public final class HTTPEngine: Sendable {
     /// Runs one request, streaming its body into `sink`. Returns when the transfer ends; throws
     /// ``HTTPTransportError`` when no response arrived at all.
     public func execute(_ request: HTTPRequest, sink: any HTTPBodySink) async throws -> HTTPTransferResult {
+        if let setupError { throw HTTPTransportError(reason: .engine, redactedURL: Redaction.url(request.url), detail: setupError) }
         let id = nextID.add(1, ordering: .relaxed).oldValue
         sink.attach(HTTPTransferControl(id: id, engine: self))
         return try await withTaskCancellationHandler {
@@ -71,8 +97,10 @@ public final class HTTPEngine: Sendable {
     }
 
     func post(_ command: Command) {
+        guard let multi else { return }
         inbox.withLock { $0.append(command) }
-        curl_multi_wakeup(multi.pointer)
+        // A wakeup curl refuses costs at most the loop's poll timeout (1 s), never a lost command.
+        _ = curl_multi_wakeup(multi.pointer)
     }
 
     func takeCommands() -> [Command] {

@@ -9,11 +9,15 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         case couldNotResolveHost, couldNotConnect, timedOut, connectionReset, partialBody
         case tlsFailure, tooLarge, protocolRefused, sinkFailed, abortedBySink, cancelled
         case badURL, other
+        /// libcurl's multi interface refused a call (out of memory, an unusable poll, a bad
+        /// handle): the transfer never ran or its state is unknown. Retrying is reasonable;
+        /// if it repeats, the process is in trouble, not the server.
+        case engine
 
         /// Worth retrying after a pause.
         public var isTransient: Bool {
             switch self {
-            case .couldNotConnect, .timedOut, .connectionReset, .partialBody, .couldNotResolveHost: return true
+            case .couldNotConnect, .timedOut, .connectionReset, .partialBody, .couldNotResolveHost, .engine: return true
             default: return false
             }
         }
@@ -60,6 +64,16 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         return HTTPTransportError(
             reason: reason, redactedURL: Redaction.url(url), curlCode: Int32(code.rawValue),
             detail: Redaction.scrub(text, url: url))
+    }
+}
+
+extension HTTPTransportError {
+    /// The one place a `CURLMcode` (the multi interface's result) becomes a Swift error: `call`
+    /// names the libcurl function that refused.
+    static func multi(_ code: CURLMcode, call: String, url: String) -> HTTPTransportError {
+        HTTPTransportError(
+            reason: .engine, redactedURL: Redaction.url(url), curlCode: Int32(code.rawValue),
+            detail: "\(call): \(String(cString: curl_multi_strerror(code)))")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TTSNative
 
 /// Everything a run knows durably, rebuilt from `archive/state/` at start:
 ///
@@ -13,15 +14,15 @@ import Foundation
 ///
 /// A job counts as archived only when none of its artifacts is owed: the listing leaves owed
 /// jobs to the owed round, which fetches exactly their owed artifacts.
-public final class RunState: @unchecked Sendable {
+public final class RunState: Sendable {
     public let directory: String
     public let journal: RunJournal
     public let window: TimeWindow
     public let startedAt: String
     /// True when this run continues an interrupted one.
     public let resumed: Bool
-    private let lock = NSLock()
-    private var tally: JournalTally
+    /// What the journal says is stored, read by every artifact task and grown as they store.
+    private let tally: Locked<JournalTally>
     /// Jobs of this window archived by the previous window's run (overlap).
     public let previouslyArchived: Set<String>
 
@@ -37,7 +38,7 @@ public final class RunState: @unchecked Sendable {
             if first == nil { first = record }
             tally.absorb(record)
         }
-        self.tally = tally
+        self.tally = Locked(tally)
         if let first, first.type == .run, let w = first.window,
            let since = Timestamp.parse(w.createSince), let until = Timestamp.parse(w.createUntil) {
             let window = try TimeWindow(since: since, until: until)
@@ -78,16 +79,12 @@ public final class RunState: @unchecked Sendable {
 
     /// What is known of an artifact already stored for this key, if one is.
     public func stored(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> StoredMark? {
-        lock.lock(); defer { lock.unlock() }
-        return tally.stored(jobID, kind, fileIndex)
+        tally.withLock { $0.stored(jobID, kind, fileIndex) }
     }
 
     /// Records a SUCCEED job taken for archiving (once).
     public func noteJob(_ job: TtsJob) async throws {
-        let isNew: Bool = {
-            lock.lock(); defer { lock.unlock() }
-            return tally.jobIDs.insert(job.jobID).inserted
-        }()
+        let isNew = tally.withLock { $0.jobIDs.insert(job.jobID).inserted }
         guard isNew else { return }
         var record = JournalRecord(type: .job)
         record.job = ManifestJob(job)
@@ -100,7 +97,7 @@ public final class RunState: @unchecked Sendable {
         record.jobID = jobID
         record.artifact = artifact
         try await journal.append(record)
-        lock.withLock { tally.markStored(artifact, jobID: jobID) }
+        tally.withLock { $0.markStored(artifact, jobID: jobID) }
     }
 
     /// Persists re-list and retry counts spent so far by this invocation.
@@ -112,7 +109,7 @@ public final class RunState: @unchecked Sendable {
     }
 
     /// Earlier invocations' re-lists and retries (a resumed run adds its own).
-    public var earlierCounters: (relists: Int, retries: Int) { (tally.earlierRelists, tally.earlierRetries) }
+    public var earlierCounters: (relists: Int, retries: Int) { tally.withLock { ($0.earlierRelists, $0.earlierRetries) } }
 
     /// Every job of the window with its stored artifacts, as the journal on disk has them (the
     /// records appended so far have all been awaited). Blocking: it reads the journal.
