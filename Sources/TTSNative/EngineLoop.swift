@@ -3,6 +3,7 @@ import Foundation
 
 /// The engine thread's state and loop: perform → info_read → poll, with commands from the inbox.
 /// Everything here is touched by that one thread only.
+// @unchecked: handed to the engine thread at start and used by that thread alone.
 final class EngineLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let userAgent: String

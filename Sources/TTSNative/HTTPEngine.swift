@@ -29,6 +29,8 @@ public final class HTTPEngine: Sendable {
         case shutdown
     }
 
+    // @unchecked: the pointer is only dereferenced by libcurl on the engine thread, except
+    // curl_multi_wakeup, which libcurl documents as callable from any thread.
     private struct MultiRef: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
 
     /// Nil when the engine could not be set up (``setupError`` says why).

@@ -3,6 +3,8 @@ internal import CIsal
 
 /// What one igzip member needs: the stream (with its level buffer) and the input block and
 /// output batch of ``IsalGzipDeflater``. Allocated once and reused through ``IsalStreamPool``.
+// @unchecked: owned by one deflater at a time (taken from and returned to the pool under its
+// lock), so its buffers are never used by two threads at once.
 final class IsalStreamState: @unchecked Sendable {
     let level: UInt32
     let stream: UnsafeMutableRawPointer

@@ -10,6 +10,8 @@ import TTSNative
 /// both the curl thread and Swift's cooperative pool. When more than `highWater` bytes wait,
 /// ``offer(_:)`` answers `false` and the transfer is paused; the queue resumes it once it has
 /// drained below `lowWater`. Memory per artifact is therefore bounded by `highWater` plus one chunk.
+// @unchecked: `flow` is a `Locked`; the other mutable fields are touched only on `queue`, a
+// serial queue (marked "Queue-confined" below).
 public final class ArtifactPipeline: @unchecked Sendable {
     private let store: any ObjectStore
     private let kind: ArtifactKind

@@ -27,6 +27,8 @@ struct ArtifactQueue {
 }
 
 /// Tallies outcomes and progress as the run goes (confined to the run loop).
+// @unchecked: used only by NightlyRun's own task, one step after another (never from the task
+// group's children), so its counters are never touched concurrently.
 final class RunTracker: @unchecked Sendable {
     let start: Date
     var objectsNew = 0
@@ -85,6 +87,7 @@ final class RunTracker: @unchecked Sendable {
 }
 
 /// Rate-limits progress reports to a few per second.
+// @unchecked: ticked only by NightlyRun's own task, like RunTracker.
 final class ProgressTicker: @unchecked Sendable {
     private let report: @Sendable (RunProgress) -> Void
     private var last = Date.distantPast

@@ -75,6 +75,8 @@ public final class RunJournal: Sendable {
 ///   refuses every later append of this invocation. After a failed fsync the kernel may have
 ///   dropped the dirty pages, so "try again" cannot be trusted; the next run reopens, heals and
 ///   resumes from the last good record.
+// @unchecked: every mutable field is guarded by `condition`, except `goodEnd`, which only the
+// writer thread touches (documented on each field).
 final class GroupCommitter: @unchecked Sendable {
     private let fd: Int32
     private let path: String

@@ -158,6 +158,8 @@ final class S3ObjectWriter: ObjectWriting {
 
 /// The spool file as the upload sees it: its descriptor, for libcurl to read regions from
 /// (the writer keeps it open until the upload is done), and the digests of a region.
+// @unchecked: its one field is a `POSIXFile` it never changes; reads are positioned (`pread`),
+// so concurrent part uploads cannot disturb one another's offsets.
 private final class SpoolReader: @unchecked Sendable {
     private let file: POSIXFile
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TTSNative
 
 /// One thing wrong in the store, named precisely.
 public struct StoreProblem: Error, Sendable, Hashable, Codable {
@@ -98,10 +99,11 @@ public struct StoreVerifier: Sendable {
 }
 
 /// Fixed slots written by distinct indices from several threads.
-final class ResultSlots<R: Sendable>: @unchecked Sendable {
-    private var slots: [R?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: R) { lock.lock(); slots[index] = value; lock.unlock() }
-    func values() -> [R] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+final class ResultSlots<R: Sendable>: Sendable {
+    private let slots: Locked<[R?]>
+    init(count: Int) { slots = Locked(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ value: R) { slots.withLock { $0[index] = value } }
+    /// Called once every worker has returned, so every slot is set: a nil would be a worker
+    /// that skipped its index, i.e. an object left unverified, which must not pass silently.
+    func values() -> [R] { slots.withLock { $0.map { $0! } } }
 }

@@ -32,6 +32,8 @@ extension Blocking {
 }
 
 /// The hand-over slot of ``Blocking/wait(_:)``: written once by the task, read after the semaphore.
+// @unchecked: `result` is only touched under `lock`; `get` runs after the semaphore that `set`'s
+// task signals, so the force unwrap cannot see nil.
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, any Error>?

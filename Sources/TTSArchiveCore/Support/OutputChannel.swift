@@ -12,6 +12,8 @@ import Glibc
 /// through here instead. The first failure is remembered and later writes are dropped, so a
 /// command can finish its real work (the manifest) and decide its exit status at the end.
 /// Needs SIGPIPE ignored (the CLI does that at its start), or EPIPE arrives as a signal.
+// @unchecked: `failed` is only touched under `lock` (an NSLock, not `Locked`, because the lock is
+// held across the write(2) loop: lines from several threads must not interleave).
 public final class OutputChannel: @unchecked Sendable {
     /// File descriptor 1.
     public static let standardOutput = OutputChannel(FileDescriptor.standardOutput, name: "standard output")
