@@ -213,10 +213,15 @@ struct HostileInputTests {
             (try? FileManager.default.attributesOfItem(atPath: dir.sub("restored/" + $0)))?[.size] as? Int64
         }
         #expect(restoredSizes.allSatisfy { $0 <= 200_001 })
-        // `cat` has no recorded size to hold the object to (only the digest): it streams, and
-        // the digest check at the end reports the damage.
-        let cat = try await ToolProcess.run(["-c", "ulimit -f 65536; exec \"$0\" cat \"$@\" >/dev/null", ToolProcess.ttsarchive] + store + [victim.sha256], executable: "/bin/sh")
+        // `cat` is given only the digest; the manifest records the size it holds the object to.
+        let catOut = dir.sub("cat.out")
+        let cat = try await ToolProcess.run(
+            ["-c", "ulimit -f 65536; out=$1; shift; exec \"$0\" cat \"$@\" >\"$out\"", ToolProcess.ttsarchive, catOut] + store + [victim.sha256],
+            executable: "/bin/sh")
         #expect(cat.status == 5, "\(cat.status) \(cat.stderr)")
+        #expect(cat.stderr.contains("inflates to more than the \(victim.size) bytes recorded"), "\(cat.stderr)")
+        let catSize = (try FileManager.default.attributesOfItem(atPath: catOut)[.size] as? Int64) ?? -1
+        #expect(catSize == victim.size + 1, "cat wrote \(catSize) bytes of an object recorded as \(victim.size)")
     }
 }
 
