@@ -97,6 +97,9 @@ extension SimulatorResponder {
             return SimulatorResponses.obsError(
                 .tooManyRequests, code: "SlowDown", message: "Please reduce your request rate.", requestID: requestID,
                 resource: resource, headers: [.retryAfter: "1"])
+        case .endlessError:
+            core.stats.fault(.endlessError, object: keyText)
+            return EndlessErrorBody(core: core, contentType: "application/xml", requestID: requestID).response()
         case let other?:
             core.stats.fault(other, object: keyText)
         case nil:

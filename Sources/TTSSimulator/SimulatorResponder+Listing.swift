@@ -34,6 +34,9 @@ extension SimulatorResponder {
                 .tooManyRequests, code: "APIGW.0308",
                 message: "The throttling threshold has been reached: policy user over ratelimit", requestID: requestID,
                 headers: [.retryAfter: "1"])
+        case .endlessError:
+            core.stats.fault(.endlessError)
+            return EndlessErrorBody(core: core, contentType: "application/json", requestID: requestID).response()
         default:
             break
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TTSSimulator
 @testable import TTSArchiveCore
 
 /// The tool as cron, a shell or a dead logger run it: closed descriptors, full devices, pipes
@@ -186,6 +187,40 @@ struct HostileInputTests {
         // Undeadlined, each first attempt would drip for 25 s or more.
         #expect(elapsed < 20, "the run took \(elapsed) s")
         #expect(try RunFiles(dir: dir).manifest().counts.retries > 0)
+    }
+
+    @Test func anEndlessErrorBodyMeetsTheTransferDeadlineAndTheArtifactIsFetchedAgain() async throws {
+        let sim = try await SimHarness.start(jobs: 6, seed: 19) { config in
+            config.audioMaxBytes = 100_000
+            // Every listing page and every object answers its first attempt with a 503 whose
+            // body never ends: 8 bytes every 250 ms, above curl's low-speed limit (1 B/s), so
+            // the 4 KiB cap on a download's error body is reached only after 2 minutes and the
+            // 64 KiB cap on an API error body after half an hour.
+            config.faults = FaultRates([.endlessError: 1])
+            config.trickleChunkBytes = 8
+            config.trickleDelayMilliseconds = 250
+        }
+        defer { Task { await sim.stop() } }
+        let dir = ScratchDirectory("endless")
+        let started = Date()
+        // Undeadlined, the run would wait on the first body for minutes: `timeout` (exit 124)
+        // keeps this test from hanging the suite when the deadline is missing.
+        let run = try await ToolProcess.run(
+            ["90", ToolProcess.ttsarchive] + sim.runArguments(dir, extra: ["--transfer-timeout", "2s"]),
+            executable: "/usr/bin/timeout", environment: sim.environment)
+        let elapsed = Date().timeIntervalSince(started)
+        let stats = sim.simulator.stats()
+        #expect((stats.faults[FaultKind.endlessError.rawValue] ?? 0) > 1, "the simulator sent no endless error body")
+        // Exit 0: the run is complete and every artifact was archived on a later attempt.
+        #expect(run.status == 0, "\(run.stderr.suffix(800))")
+        #expect(elapsed < 45, "the run took \(elapsed) s")
+        let manifest = try RunFiles(dir: dir).manifest()
+        #expect(manifest.complete)
+        #expect(manifest.failures.isEmpty, "\(manifest.failures.prefix(3))")
+        #expect(manifest.owed == nil)
+        #expect(manifest.counts.retries > 0)
+        let verify = try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        #expect(verify.status == 0, "\(verify.stdout.suffix(400))")
     }
 
     @Test func aPlantedObjectThatInflatesFarBeyondItsRecordIsDamageNotAFullDisk() async throws {
