@@ -100,8 +100,9 @@ public struct S3ObjectStore: ObjectStore {
 
     /// The largest body one request of this store moves, for deriving a transfer deadline:
     /// objects go up whole only below `partSize` and in parts of `partSize` above it, and come
-    /// down in ranged GETs of ``readChunk``. (Manifests and listing pages are fetched whole;
-    /// they are far smaller than a part.)
+    /// down in ranged GETs of ``readChunk``. Manifests and listing pages are fetched whole and
+    /// are not bounded by this: a listing page is a few hundred KB, and the deadline's 5-minute
+    /// floor moves 75 MiB at the minimum rate, a manifest of some 50,000 jobs.
     public static func largestTransfer(partSize: Int) -> Int64 {
         max(Int64(max(5 << 20, partSize)), readChunk)
     }
