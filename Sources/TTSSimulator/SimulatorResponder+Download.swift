@@ -90,7 +90,7 @@ extension SimulatorResponder {
         case .download5xx:
             core.stats.fault(.download5xx, object: keyText)
             return SimulatorResponses.obsError(
-                .serviceUnavailable, code: "ServiceUnavailable", message: "Please reduce your request rate.",
+                .serviceUnavailable, code: "ServiceUnavailable", message: core.serverText("Please reduce your request rate."),
                 requestID: requestID, resource: resource)
         case .download429:
             core.stats.fault(.download429, object: keyText)

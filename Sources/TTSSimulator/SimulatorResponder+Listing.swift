@@ -26,7 +26,7 @@ extension SimulatorResponder {
         case .list5xx:
             core.stats.fault(.list5xx)
             return SimulatorResponses.apiError(
-                .internalServerError, code: "MSS.000000002", message: "Internal error, please try again later",
+                .internalServerError, code: "MSS.000000002", message: core.serverText("Internal error, please try again later"),
                 requestID: requestID)
         case .list429:
             core.stats.fault(.list429)

@@ -166,6 +166,28 @@ struct HostileInputTests {
         }
         let archived = try RunFiles(dir: dir).manifest().jobs.map(\.jobID)
         #expect(archived.contains { $0.hasPrefix("\u{1B}]0;pwned") }, "the manifest keeps the id exactly")
+
+        // Server text as well as ids: FAILED jobs' reasons stay exact in JSON.
+        let all = try await ToolProcess.run(["list", "--json", "--state", "all"] + window, environment: sim.environment)
+        let reasons = all.stdout.split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["fail_msg"] as? String
+        }
+        #expect(reasons.contains { $0.hasPrefix(SimulatorConfig.terminalEscape) }, "the world has no escape-laden fail_msg")
+    }
+
+    @Test func anErrorMessageWithTerminalEscapesIsShownEscaped() async throws {
+        // Every listing page answers 500, with escapes in error_msg, until the tool gives up.
+        let sim = try await SimHarness.start(jobs: 4, seed: 21) { config in
+            config.terminalEscapeFraction = 0.5
+            config.faults = FaultRates([.list5xx: 1])
+            config.faultAttempts = 1_000
+        }
+        defer { Task { await sim.stop() } }
+        let window = ["--endpoint", sim.endpoint, "--since", SimHarness.since, "--until", SimHarness.until]
+        let list = try await ToolProcess.run(["list", "-vv"] + window, environment: sim.environment)
+        #expect(list.status != 0)
+        #expect(!list.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "a raw control character reached the terminal")
+        #expect(list.stderr.contains("\\u{1B}]0;pwned\\u{7}\\u{1B}[2JInternal error"), "\(list.stderr.suffix(600))")
     }
 
     @Test func aDripJustAboveTheLowSpeedLimitMeetsTheTransferDeadline() async throws {
