@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "ttsarchive-sim", targets: ["ttsarchive-sim"]),
         // For the fuzz package in Fuzz/, which reaches the parsers through their public API.
         .library(name: "TTSArchiveCore", targets: ["TTSArchiveCore", "TTSNative"]),
+        // For the fuzz package's argument-parsing target, which parses with the real commands.
+        .library(name: "TTSArchiveCLI", targets: ["TTSArchiveCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,14 +68,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),
-        .executableTarget(
-            name: "ttsarchive",
+        // The commands: thin ArgumentParser types over TTSArchiveCore, and the one mapping from
+        // errors to exit codes. A library so that Fuzz/ can parse command lines with them.
+        .target(
+            name: "TTSArchiveCLI",
             dependencies: [
-                "TTSArchiveCore",
+                "TTSArchiveCore", "TTSNative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            swiftSettings: strict),
+        // The executable is only an entry point into TTSArchiveCLI.
+        .executableTarget(
+            name: "ttsarchive",
+            dependencies: ["TTSArchiveCLI"],
             swiftSettings: strict),
         // The MetaStudio (and inventory APIs) simulator: its own target so the tool stays lean.
         .target(

@@ -8,7 +8,7 @@ set -uo pipefail
 bin=${1:?usage: fuzz.sh FUZZ_BIN_DIR [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzPageDecoder FuzzSRT FuzzWAV FuzzMP3 FuzzGzip FuzzManifest FuzzConfig)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzPageDecoder FuzzSRT FuzzWAV FuzzMP3 FuzzGzip FuzzManifest FuzzConfig FuzzArguments)
 seconds=${FUZZ_SECONDS:-60}
 # 64 KiB reaches every header path; longer inputs only slow each run down.
 max_len=${FUZZ_MAX_LEN:-65536}

@@ -29,11 +29,15 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, CodingKeyReprese
     case redirectFile = "redirect_file"
     /// The object's `Content-Length` claims ``SimulatorConfig/absurdContentLength`` bytes.
     case absurdLength = "absurd_length"
+    /// A download or a listing page answers 503 with a body that has no `Content-Length` and
+    /// never ends: chunks of `trickle_chunk_bytes` every `trickle_delay_ms` until the client
+    /// hangs up (``EndlessErrorBody``). Only a per-transfer deadline or an error-body cap ends it.
+    case endlessError = "endless_error"
 
     /// Faults of a listing request, tried in this order; the first that applies wins.
-    static let listingTransient: [FaultKind] = [.list5xx, .list429, .malformedJSON]
+    static let listingTransient: [FaultKind] = [.list5xx, .list429, .endlessError, .malformedJSON]
     /// Faults of a download attempt, tried in this order; the first that applies wins.
-    static let downloadTransient: [FaultKind] = [.download5xx, .download429, .reset, .truncate, .flip, .trickle]
+    static let downloadTransient: [FaultKind] = [.download5xx, .download429, .endlessError, .reset, .truncate, .flip, .trickle]
 }
 
 /// The rate (0…1) of every fault; all zero by default.

@@ -55,9 +55,13 @@ public struct SimulatorConfig: Sendable, Codable {
     public var timestampFraction = 0.6
     public var subtitleFraction = 0.5
     public var actionFraction = 0.5
-    /// Share of SUCCEED jobs whose job id carries terminal escape sequences (title, clear
-    /// screen, colour): what ttsarchive prints for a human must show them escaped.
+    /// Share of SUCCEED jobs whose job id, and of FAILED jobs whose `fail_msg`, carries
+    /// terminal escape sequences (title, clear screen, colour); when non-zero, the API's and
+    /// OBS's error messages carry them too. What ttsarchive prints for a human must show them
+    /// escaped.
     public var terminalEscapeFraction = 0.0
+    /// What the escape world puts before server text: sets the title, then clears the screen.
+    public static let terminalEscape = "\u{1B}]0;pwned\u{07}\u{1B}[2J"
     /// OBS bucket named in the links.
     public var bucket = "metastudio-tts-sim"
 

@@ -80,6 +80,12 @@ final class SimulatorCore: Sendable {
     }
 
     /// Whether an object is in the persistent faulty set of `kind` at the current rate.
+    /// An error message as this world sends it: with terminal escapes in front when the world
+    /// has them (``SimulatorConfig/terminalEscapeFraction``).
+    func serverText(_ text: String) -> String {
+        config.terminalEscapeFraction > 0 ? SimulatorConfig.terminalEscape + text : text
+    }
+
     func isFaulty(_ kind: FaultKind, objectKey: String, knobs: RuntimeKnobs) -> Bool {
         FaultPlanner.isFaulty(seed: config.seed, kind: kind, key: objectKey, rate: knobs.faults[kind])
     }

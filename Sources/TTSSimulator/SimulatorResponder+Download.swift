@@ -90,13 +90,16 @@ extension SimulatorResponder {
         case .download5xx:
             core.stats.fault(.download5xx, object: keyText)
             return SimulatorResponses.obsError(
-                .serviceUnavailable, code: "ServiceUnavailable", message: "Please reduce your request rate.",
+                .serviceUnavailable, code: "ServiceUnavailable", message: core.serverText("Please reduce your request rate."),
                 requestID: requestID, resource: resource)
         case .download429:
             core.stats.fault(.download429, object: keyText)
             return SimulatorResponses.obsError(
                 .tooManyRequests, code: "SlowDown", message: "Please reduce your request rate.", requestID: requestID,
                 resource: resource, headers: [.retryAfter: "1"])
+        case .endlessError:
+            core.stats.fault(.endlessError, object: keyText)
+            return EndlessErrorBody(core: core, contentType: "application/xml", requestID: requestID).response()
         case let other?:
             core.stats.fault(other, object: keyText)
         case nil:

@@ -26,7 +26,7 @@ extension SimulatorResponder {
         case .list5xx:
             core.stats.fault(.list5xx)
             return SimulatorResponses.apiError(
-                .internalServerError, code: "MSS.000000002", message: "Internal error, please try again later",
+                .internalServerError, code: "MSS.000000002", message: core.serverText("Internal error, please try again later"),
                 requestID: requestID)
         case .list429:
             core.stats.fault(.list429)
@@ -34,6 +34,9 @@ extension SimulatorResponder {
                 .tooManyRequests, code: "APIGW.0308",
                 message: "The throttling threshold has been reached: policy user over ratelimit", requestID: requestID,
                 headers: [.retryAfter: "1"])
+        case .endlessError:
+            core.stats.fault(.endlessError)
+            return EndlessErrorBody(core: core, contentType: "application/json", requestID: requestID).response()
         default:
             break
         }

@@ -89,6 +89,10 @@ struct WorldGenerator: Sendable {
             // Sets the window title, clears the screen, then prints in red.
             job.jobID = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31m\(uid.prefix(16))\u{1B}[0m"
         }
+        if state == .failed, let message = job.failMessage, escapeRNG.chance(config.terminalEscapeFraction) {
+            // Server text as well as ids: a FAILED job's reason.
+            job.failMessage = SimulatorConfig.terminalEscape + message
+        }
         if faultRNG.chance(faults[.badRecord]) {
             job.badRecord = BadRecordVariant(rawValue: faultRNG.int(in: 0...(BadRecordVariant.allCases.count - 1)))
         }

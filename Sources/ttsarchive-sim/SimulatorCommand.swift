@@ -28,6 +28,7 @@ struct SimulatorCommand: AsyncParsableCommand {
               records:   bad_record, hostile_job_id
               downloads: download_5xx, download_429, reset, truncate, flip, trickle
               links:     foreign_host, redirect_file, absurd_length
+              both:      endless_error (a 503 whose chunked body drips forever)
             By default a faulty object or page fails on its first attempt only
             (--fault-attempts N for more), so a retry succeeds; --fault-mode random
             draws every request independently.

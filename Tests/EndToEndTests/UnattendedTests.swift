@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TTSSimulator
 @testable import TTSArchiveCore
 
 /// The tool as cron, a shell or a dead logger run it: closed descriptors, full devices, pipes
@@ -165,6 +166,28 @@ struct HostileInputTests {
         }
         let archived = try RunFiles(dir: dir).manifest().jobs.map(\.jobID)
         #expect(archived.contains { $0.hasPrefix("\u{1B}]0;pwned") }, "the manifest keeps the id exactly")
+
+        // Server text as well as ids: FAILED jobs' reasons stay exact in JSON.
+        let all = try await ToolProcess.run(["list", "--json", "--state", "all"] + window, environment: sim.environment)
+        let reasons = all.stdout.split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any])?["fail_msg"] as? String
+        }
+        #expect(reasons.contains { $0.hasPrefix(SimulatorConfig.terminalEscape) }, "the world has no escape-laden fail_msg")
+    }
+
+    @Test func anErrorMessageWithTerminalEscapesIsShownEscaped() async throws {
+        // Every listing page answers 500, with escapes in error_msg, until the tool gives up.
+        let sim = try await SimHarness.start(jobs: 4, seed: 21) { config in
+            config.terminalEscapeFraction = 0.5
+            config.faults = FaultRates([.list5xx: 1])
+            config.faultAttempts = 1_000
+        }
+        defer { Task { await sim.stop() } }
+        let window = ["--endpoint", sim.endpoint, "--since", SimHarness.since, "--until", SimHarness.until]
+        let list = try await ToolProcess.run(["list", "-vv"] + window, environment: sim.environment)
+        #expect(list.status != 0)
+        #expect(!list.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "a raw control character reached the terminal")
+        #expect(list.stderr.contains("\\u{1B}]0;pwned\\u{7}\\u{1B}[2JInternal error"), "\(list.stderr.suffix(600))")
     }
 
     @Test func aDripJustAboveTheLowSpeedLimitMeetsTheTransferDeadline() async throws {
@@ -186,6 +209,40 @@ struct HostileInputTests {
         // Undeadlined, each first attempt would drip for 25 s or more.
         #expect(elapsed < 20, "the run took \(elapsed) s")
         #expect(try RunFiles(dir: dir).manifest().counts.retries > 0)
+    }
+
+    @Test func anEndlessErrorBodyMeetsTheTransferDeadlineAndTheArtifactIsFetchedAgain() async throws {
+        let sim = try await SimHarness.start(jobs: 6, seed: 19) { config in
+            config.audioMaxBytes = 100_000
+            // Every listing page and every object answers its first attempt with a 503 whose
+            // body never ends: 8 bytes every 250 ms, above curl's low-speed limit (1 B/s), so
+            // the 4 KiB cap on a download's error body is reached only after 2 minutes and the
+            // 64 KiB cap on an API error body after half an hour.
+            config.faults = FaultRates([.endlessError: 1])
+            config.trickleChunkBytes = 8
+            config.trickleDelayMilliseconds = 250
+        }
+        defer { Task { await sim.stop() } }
+        let dir = ScratchDirectory("endless")
+        let started = Date()
+        // Undeadlined, the run would wait on the first body for minutes: `timeout` (exit 124)
+        // keeps this test from hanging the suite when the deadline is missing.
+        let run = try await ToolProcess.run(
+            ["90", ToolProcess.ttsarchive] + sim.runArguments(dir, extra: ["--transfer-timeout", "2s"]),
+            executable: "/usr/bin/timeout", environment: sim.environment)
+        let elapsed = Date().timeIntervalSince(started)
+        let stats = sim.simulator.stats()
+        #expect((stats.faults[FaultKind.endlessError.rawValue] ?? 0) > 1, "the simulator sent no endless error body")
+        // Exit 0: the run is complete and every artifact was archived on a later attempt.
+        #expect(run.status == 0, "\(run.stderr.suffix(800))")
+        #expect(elapsed < 45, "the run took \(elapsed) s")
+        let manifest = try RunFiles(dir: dir).manifest()
+        #expect(manifest.complete)
+        #expect(manifest.failures.isEmpty, "\(manifest.failures.prefix(3))")
+        #expect(manifest.owed == nil)
+        #expect(manifest.counts.retries > 0)
+        let verify = try await ToolProcess.run(["verify", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
+        #expect(verify.status == 0, "\(verify.stdout.suffix(400))")
     }
 
     @Test func aPlantedObjectThatInflatesFarBeyondItsRecordIsDamageNotAFullDisk() async throws {
@@ -213,10 +270,15 @@ struct HostileInputTests {
             (try? FileManager.default.attributesOfItem(atPath: dir.sub("restored/" + $0)))?[.size] as? Int64
         }
         #expect(restoredSizes.allSatisfy { $0 <= 200_001 })
-        // `cat` has no recorded size to hold the object to (only the digest): it streams, and
-        // the digest check at the end reports the damage.
-        let cat = try await ToolProcess.run(["-c", "ulimit -f 65536; exec \"$0\" cat \"$@\" >/dev/null", ToolProcess.ttsarchive] + store + [victim.sha256], executable: "/bin/sh")
+        // `cat` is given only the digest; the manifest records the size it holds the object to.
+        let catOut = dir.sub("cat.out")
+        let cat = try await ToolProcess.run(
+            ["-c", "ulimit -f 65536; out=$1; shift; exec \"$0\" cat \"$@\" >\"$out\"", ToolProcess.ttsarchive, catOut] + store + [victim.sha256],
+            executable: "/bin/sh")
         #expect(cat.status == 5, "\(cat.status) \(cat.stderr)")
+        #expect(cat.stderr.contains("inflates to more than the \(victim.size) bytes recorded"), "\(cat.stderr)")
+        let catSize = (try FileManager.default.attributesOfItem(atPath: catOut)[.size] as? Int64) ?? -1
+        #expect(catSize == victim.size + 1, "cat wrote \(catSize) bytes of an object recorded as \(victim.size)")
     }
 }
 

@@ -72,6 +72,36 @@ struct HardeningTests {
     }
 }
 
+@Suite("Hardening: reads and deadlines")
+struct HardeningReadTests {
+    /// `status` reads an interrupted run's first journal record through swift-system: the
+    /// record is found even when the journal is longer than what is read (64 KiB).
+    @Test func statusReadsTheFirstRecordOfALongJournal() throws {
+        let dir = NSTemporaryDirectory() + "ttsarchive-journal-head-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(StatusReport.unfinishedRun(dir) == nil, "no journal: no unfinished run")
+        var record = JournalRecord(type: .run)
+        record.runID = "20261205T010203Z-ab12"
+        record.startedAt = "2026-12-05T01:02:03Z"
+        var bytes = Array(try JournalRecord.encoder.encode(record)) + Array("\n".utf8)
+        bytes += Array(repeating: UInt8(ascii: "x"), count: 200_000)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/active.journal"))
+        let unfinished = try #require(StatusReport.unfinishedRun(dir))
+        #expect(unfinished.runID == "20261205T010203Z-ab12")
+        #expect(unfinished.startedAt == "2026-12-05T01:02:03Z")
+        try Data("not json\n".utf8).write(to: URL(fileURLWithPath: dir + "/active.journal"))
+        #expect(StatusReport.unfinishedRun(dir) == StatusReport.Unfinished(runID: nil, startedAt: nil, window: nil))
+    }
+
+    /// The S3 engine's deadline is derived from the largest body one request moves.
+    @Test func anS3RequestMovesAtMostOnePartOrOneReadChunk() {
+        #expect(S3ObjectStore.largestTransfer(partSize: 16 << 20) == 16 << 20)
+        #expect(S3ObjectStore.largestTransfer(partSize: 5 << 20) == S3ObjectStore.readChunk)
+        #expect(S3ObjectStore.largestTransfer(partSize: 1) == S3ObjectStore.readChunk)
+    }
+}
+
 @Suite("Hardening: sums of sizes")
 struct SaturatingSizeTests {
     @Test func sumsOfSizesSaturateInsteadOfTrapping() {

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// What `ttsarchive status` shows: recent runs, carried jobs, the chain's head, the lock, the
 /// store's size. Gathered read-only: it never takes the lock nor creates anything.
@@ -75,9 +76,23 @@ public struct StatusReport: Sendable, Codable {
 
     /// The first record of `active.journal` (only that line is read: the journal may be large).
     static func unfinishedRun(_ stateDirectory: String) -> Unfinished? {
-        guard let handle = FileHandle(forReadingAtPath: stateDirectory + "/active.journal") else { return nil }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        // swift-system, like every other descriptor of the product: errors are thrown, not trapped.
+        guard let file = try? FileDescriptor.open(FilePath(stateDirectory + "/active.journal"), .readOnly, options: .closeOnExec)
+        else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = (try? file.closeAfter {
+            try buffer.withUnsafeMutableBytes { raw in
+                // read(2) may return less than asked before the end of the file.
+                var filled = 0
+                while filled < raw.count {
+                    let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+                    if n == 0 { break }
+                    filled += n
+                }
+                return filled
+            }
+        }) ?? 0
+        let head = Data(buffer[0..<count])
         guard let firstLine = head.split(separator: UInt8(ascii: "\n")).first,
             let record = try? JSONDecoder().decode(JournalRecord.self, from: Data(firstLine)), record.type == .run
         else {

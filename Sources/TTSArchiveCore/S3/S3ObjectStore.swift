@@ -95,6 +95,18 @@ public struct S3ObjectStore: ObjectStore {
         return S3ObjectReader(client: client, bucket: root.bucket, key: root.key(digest.objectPath), size: entry.storedSize)
     }
 
+    /// The bytes a ranged GET of an object asks for at most (``S3ObjectReader``).
+    public static let readChunk: Int64 = 8 << 20
+
+    /// The largest body one request of this store moves, for deriving a transfer deadline:
+    /// objects go up whole only below `partSize` and in parts of `partSize` above it, and come
+    /// down in ranged GETs of ``readChunk``. Manifests and listing pages are fetched whole and
+    /// are not bounded by this: a listing page is a few hundred KB, and the deadline's 5-minute
+    /// floor moves 75 MiB at the minimum rate, a manifest of some 50,000 jobs.
+    public static func largestTransfer(partSize: Int) -> Int64 {
+        max(Int64(max(5 << 20, partSize)), readChunk)
+    }
+
     public func listEntries() throws -> [StoreEntry] {
         let (client, location) = (client, root)
         let keys = try Blocking.wait { try await client.list(bucket: location.bucket, prefix: location.prefix.isEmpty ? "" : location.prefix + "/") }
@@ -115,7 +127,7 @@ final class S3ObjectReader: ObjectReading {
     private let bucket: String
     private let key: String
     private let size: Int64
-    private let chunk: Int64 = 8 << 20
+    private let chunk = S3ObjectStore.readChunk
     private var offset: Int64 = 0
     private var buffer: [UInt8] = []
     private var position = 0

@@ -74,35 +74,10 @@ public struct ObjectRepair: Sendable {
     /// Every manifest entry naming one of `objects`, read from every manifest of the folder.
     func references(to objects: Set<String>) throws -> [String: [ObjectReference]] {
         guard let manifestsPath else { return [:] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: manifestsPath)) ?? []
         var found: [String: [ObjectReference]] = [:]
-        for name in names.sorted() where name.hasSuffix(".json") && name != "HEAD.json" {
-            guard let data = FileManager.default.contents(atPath: manifestsPath + "/" + name),
-                let manifest = try? JSONDecoder().decode(ManifestEntries.self, from: data)
-            else { continue }
-            for job in manifest.jobs {
-                for artifact in job.artifacts where objects.contains(artifact.object) {
-                    found[artifact.object, default: []].append(
-                        ObjectReference(manifest: name, jobID: job.jobID, kind: artifact.kind, fileIndex: artifact.fileIndex))
-                }
-            }
+        ManifestArtifactScan(manifestsPath: manifestsPath).entries(naming: objects) { entry in
+            found[entry.object, default: []].append(entry.reference)
         }
         return found
-    }
-
-    /// Only what finding references needs of a manifest.
-    private struct ManifestEntries: Decodable {
-        struct Job: Decodable {
-            var jobID: String
-            var artifacts: [Artifact]
-            enum CodingKeys: String, CodingKey { case artifacts, jobID = "job_id" }
-        }
-        struct Artifact: Decodable {
-            var kind: ArtifactKind
-            var fileIndex: Int
-            var object: String
-            enum CodingKeys: String, CodingKey { case kind, object, fileIndex = "file_index" }
-        }
-        var jobs: [Job]
     }
 }

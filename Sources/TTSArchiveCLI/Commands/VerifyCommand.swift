@@ -105,8 +105,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
     private func printText(_ report: ManifestVerification) {
         for problem in report.problems { Console.out(problem.description) }
-        if let head = report.head, !report.chain.isEmpty {
-            Console.out("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(report.chain.last!); head \(head.sha256)")
+        if let head = report.head, let oldest = report.chain.last {
+            Console.out("chain: \(report.chain.count) manifest(s), from HEAD \(head.file) back to \(oldest); head \(head.sha256)")
         }
         let mb = String(format: "%.1f", Double(report.bytesChecked) / 1_000_000)
         let what = report.quick ? "presence and sizes only" : "\(mb) MB original re-hashed"

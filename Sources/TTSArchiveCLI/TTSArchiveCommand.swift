@@ -3,9 +3,11 @@ import Foundation
 import TTSArchiveCore
 
 /// The `ttsarchive` command line: thin commands over TTSArchiveCore.
-@main
-struct TTSArchiveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+///
+/// A library type so that the fuzz package can parse command lines with it; the `ttsarchive`
+/// executable only calls ``runAsTool()``.
+public struct TTSArchiveCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "ttsarchive",
         abstract: "Archive Huawei Cloud MetaStudio TTS artifacts into a verified, content-addressed store.",
         discussion: """
@@ -18,10 +20,14 @@ struct TTSArchiveCommand: AsyncParsableCommand {
                       StatusCommand.self, ReportCommand.self, ConfigCommand.self, InventoryCommand.self, MergeCommand.self]
     )
 
-    /// ArgumentParser exits 64 on usage errors; the contract says 2. Everything else (help,
-    /// version, `ExitCode`s thrown by commands) keeps its own meaning. Output lost on stdout
-    /// decides the status last (``Console/finalStatus(_:)``).
-    static func main() async {
+    /// Parses the process's arguments, runs the command and exits with the documented status.
+    ///
+    /// Not ArgumentParser's `main()`, which exits 64 on usage errors; the contract says 2.
+    /// Everything else (help, version, `ExitCode`s thrown by commands) keeps its own meaning.
+    /// Output lost on stdout decides the status last (``Console/finalStatus(_:)``). A name of
+    /// its own, because a caller outside this module would get ArgumentParser's synchronous
+    /// `main()` for `main()`.
+    public static func runAsTool() async -> Never {
         Console.prepare()
         let code: Int32
         do {
@@ -41,4 +47,6 @@ struct TTSArchiveCommand: AsyncParsableCommand {
         }
         _exit(Console.finalStatus(code))
     }
+
+    public init() {}
 }

@@ -7,7 +7,11 @@ struct CatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
         abstract: "Write an object's original bytes to standard output, verifying its digest.",
-        discussion: "Exit 5 (and a message on stderr) when the object is damaged; 1 when there is no such object."
+        discussion: """
+            Exit 5 (and a message on stderr) when the object is damaged; 1 when there is no such object. \
+            When a manifest records the object's size, at most that size plus one byte is written: an \
+            object that inflates beyond it is damaged (or planted), and is reported before it fills a disk.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -26,10 +30,13 @@ struct CatCommand: AsyncParsableCommand {
             let (opened, engine) = try await store.open(create: false, engine: nil)
             defer { engine?.shutdown() }
             let store = opened.objects
+            let manifestsPath = opened.manifestsPath
             guard let digest = ContentDigest(hex: self.digest) else { throw ValidationError("'\(self.digest)' is not a SHA-256 digest") }
             _ = try await Blocking.run {
+                // The same cap as restore's: the size the manifests record, plus one byte.
+                let limit = RecordedSize.of(digest, manifestsPath: manifestsPath)
                 // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
-                try store.readObject(digest) { chunk in try OutputChannel.standardOutput.write(chunk) }
+                try store.readObject(digest, limit: limit) { chunk in try OutputChannel.standardOutput.write(chunk) }
             }
         }
     }

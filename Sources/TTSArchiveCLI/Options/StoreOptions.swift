@@ -33,6 +33,13 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// The deadline of any one S3 request made by an engine of our own: each request moves at
+    /// most one part, or one ranged chunk of a GET (``S3ObjectStore/largestTransfer(partSize:)``),
+    /// so a drip or an endless body from the store ends like a stalled download does.
+    var s3TransferDeadline: TimeInterval {
+        APIOptions.derivedDeadline(largest: S3ObjectStore.largestTransfer(partSize: Int(s3PartSize.bytes)))
+    }
+
     var usesS3: Bool { archive.hasPrefix("s3://") || manifests.hasPrefix("s3://") }
 
     /// Opens a local store (`status`, `report`: they read the state folder beside it).
@@ -55,7 +62,9 @@ struct StoreOptions: ParsableArguments {
             freshManifests: freshManifests,
             engine: {
                 if let engine { return engine }
-                let new = HTTPEngine(maxTotal: 16, maxPerHost: 8, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)")
+                let new = HTTPEngine(
+                    maxTotal: 16, maxPerHost: 8, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)",
+                    transferTimeout: s3TransferDeadline)
                 made = new
                 return new
             }(), logger: logger)

@@ -38,7 +38,12 @@ struct APIOptions: ParsableArguments {
     /// `--transfer-timeout`, else enough for a file of `largest` bytes at ``minimumRate``.
     func transferDeadline(largest: Int64?) -> TimeInterval {
         if let transferTimeout { return max(transferTimeout.seconds, 0.001) }
-        return Self.minimumTransferTime + Double(largest ?? 0) / Self.minimumRate
+        return Self.derivedDeadline(largest: largest ?? 0)
+    }
+
+    /// ``minimumTransferTime`` plus `largest` bytes at ``minimumRate``.
+    static func derivedDeadline(largest: Int64) -> TimeInterval {
+        minimumTransferTime + Double(largest) / minimumRate
     }
 
     func validate() throws {
