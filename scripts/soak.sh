@@ -96,6 +96,18 @@ if [ "${SOAK_DISK_FULL:-1}" = 1 ]; then
 fi
 declare -A machine=([torn_tail]=0 [disk_full]=0 [damaged_object]=0 [killed_s3_holder]=0)
 
+# After a start: adds the simulator's counters to the totals and counts, as a loss, every object
+# the journal recorded as stored before the start that it downloaded again (but those in ALLOWED).
+settle_start() { # WHAT [ALLOWED]
+  local snapshot again keys
+  snapshot=$(curl -s "$endpoint/__stats")
+  python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
+  read -r again keys < <(python3 "$scripts/soak_check.py" refetched "$work/stored" "$snapshot" ${2:+"$2"})
+  if [ "$again" != 0 ]; then
+    echo "soak: LOSS: $1 downloaded $again stored objects again (e.g. $keys)"; refetches=$((refetches + again)); losses=$((losses + 1))
+  fi
+}
+
 # torn_tail: half of the journal's last record, no newline, as a writer killed mid-write leaves it.
 tear_journal() { # JOURNAL
   [ -s "$1" ] || return 1
@@ -116,12 +128,7 @@ full_disk_start() { # DIR
   (cd "$dir" && "$bin/ttsarchive" "${args[@]}" > "$dir/full.out" 2> "$dir/full.err") || status=$?
   rm -f "$disk/filler"
   machine[disk_full]=$(( machine[disk_full] + 1 ))
-  snapshot=$(curl -s "$endpoint/__stats")
-  python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
-  read -r again keys < <(python3 "$scripts/soak_check.py" refetched "$work/stored" "$snapshot")
-  if [ "$again" != 0 ]; then
-    echo "soak: LOSS: a start on a full disk downloaded $again stored objects again (e.g. $keys)"; losses=$((losses + 1))
-  fi
+  settle_start "a start on a full disk"
   case $status in
     4) if [ -e "$dir/archive/state/last-complete.json" ]; then
          echo "soak: LOSS: a run stopped by a full disk closed its window"; losses=$((losses + 1))
@@ -156,12 +163,7 @@ damage_and_repair() { # DIR
   status=0
   (cd "$dir" && "$bin/ttsarchive" run --endpoint "$endpoint" --archive "$dir/archive" --manifests "$dir/manifests" \
     --concurrency 8 > "$dir/repair-run.out" 2> "$dir/repair-run.err") || status=$?
-  snapshot=$(curl -s "$endpoint/__stats")
-  python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
-  read -r again keys < <(python3 "$scripts/soak_check.py" refetched-except "$work/stored" "$work/damaged-keys" "$snapshot")
-  if [ "$again" != 0 ]; then
-    echo "soak: LOSS: the repair run downloaded $again intact stored objects again (e.g. $keys)"; refetches=$((refetches + again)); losses=$((losses + 1))
-  fi
+  settle_start "the repair run (beyond the damaged objects' artifacts)" "$work/damaged-keys"
   if [ "$status" -gt 1 ]; then echo "soak: LOSS: the repair run exited $status"; tail -3 "$dir/repair-run.err"; losses=$((losses + 1)); fi
   if ! "$bin/ttsarchive" verify --read-data --archive "$dir/archive" --manifests "$dir/manifests" > "$dir/verify.out" 2>&1; then
     echo "soak: LOSS: after the repair run, verify is not clean:"; head -3 "$dir/verify.out"; losses=$((losses + 1))
@@ -201,12 +203,7 @@ while :; do
       if kill -KILL "$run_pid" 2>/dev/null; then killed=1; kills=$((kills + 1)); fi
     fi
     status=0; wait "$run_pid" 2>/dev/null || status=$?; run_pid=""
-    snapshot=$(curl -s "$endpoint/__stats")
-    python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
-    read -r again keys < <(python3 "$scripts/soak_check.py" refetched "$work/stored" "$snapshot")
-    if [ "$again" != 0 ]; then
-      echo "soak: LOSS: $again stored objects downloaded again (e.g. $keys)"; refetches=$((refetches + again)); losses=$((losses + 1))
-    fi
+    settle_start "a start"
     # A SIGKILL can land just as the run ends on its own: then it finished, uninterrupted.
     # It can also land after the run closed its window (manifest, HEAD and last-complete.json
     # written) but before it exited: the window is done too, and another start would open the
@@ -261,12 +258,7 @@ if [ "$s3_cycles" -gt 0 ] && [ -n "$weed" ] && [ -x "$weed" ]; then
         if kill -KILL "$run_pid" 2>/dev/null; then killed=1; kills=$((kills + 1)); holder_kills=$((holder_kills + 1)); fi
       fi
       status=0; wait "$run_pid" 2>/dev/null || status=$?; run_pid=""
-      snapshot=$(curl -s "$endpoint/__stats")
-      python3 "$scripts/soak_check.py" accumulate "$totals" "$snapshot"
-      read -r again keys < <(python3 "$scripts/soak_check.py" refetched "$work/stored" "$snapshot")
-      if [ "$again" != 0 ]; then
-        echo "soak: LOSS: S3: $again stored objects downloaded again (e.g. $keys)"; refetches=$((refetches + again)); losses=$((losses + 1))
-      fi
+      settle_start "an S3 start"
       if [ "$killed" = 1 ] && [ "$status" = 137 ]; then
         machine[killed_s3_holder]=$(( machine[killed_s3_holder] + 1 ))
         [ -e "$dir/state/last-complete.json" ] || continue

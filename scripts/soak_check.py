@@ -2,9 +2,8 @@
 """The soak's bookkeeping, one subcommand per question (see scripts/soak.sh).
 
 stored JOURNAL OUT          object keys (tts/<uid>/<i>/<file>) the run journal says are stored -> OUT
-refetched STORED STATS      objects of STORED that the simulator served since the stats reset;
-                            prints the count and the first few keys
-refetched-except STORED ALLOWED STATS   the same, leaving out the keys listed in ALLOWED
+refetched STORED STATS [ALLOWED]   objects of STORED (but those listed in ALLOWED) that the
+                            simulator served since the stats reset; prints the count and a few keys
 keys-of JOURNAL OUT HEX...  object keys of the journal's artifacts stored as the objects HEX -> OUT
 tear JOURNAL                appends the first half of the journal's last record, no newline (torn write)
 damage ARCHIVE N SEED       flips a byte in, or cuts, N random objects; prints their digests
@@ -58,6 +57,18 @@ def refetched(stored, served):
     print(len(again), " ".join(again[:3]))
 
 
+def manifest_problems(ref, run):
+    """What differs between the run's manifest and the reference's: (problems, artifacts, failures)."""
+    (ra, rf), (a, f) = shape(ref), shape(run)
+    problems = [] if run["complete"] else ["the final manifest is not complete"]
+    if a != ra:
+        missing, extra = sorted(set(ra) - set(a)), sorted(set(a) - set(ra))
+        problems.append(f"artifacts differ: {len(missing)} missing {missing[:3]}, {len(extra)} extra {extra[:3]}")
+    if f != rf:
+        problems.append(f"failures differ: {sorted(set(f) ^ set(rf))[:5]}")
+    return problems, a, f
+
+
 def objects_equal(ref_dir, run_dir):
     ro, o = objects(ref_dir), objects(run_dir)
     if ro == o:
@@ -83,10 +94,8 @@ def main():
         with open(args[1], "w") as out:
             out.write("\n".join(sorted(journal_keys(args[0]))))
     elif cmd == "refetched":
-        refetched(set(open(args[0]).read().split()), json.loads(args[1]).get("objects", {}))
-    elif cmd == "refetched-except":
-        allowed = set(open(args[1]).read().split())
-        refetched(set(open(args[0]).read().split()) - allowed, json.loads(args[2]).get("objects", {}))
+        allowed = set(open(args[2]).read().split()) if len(args) > 2 else set()
+        refetched(set(open(args[0]).read().split()) - allowed, json.loads(args[1]).get("objects", {}))
     elif cmd == "keys-of":
         wanted = set(args[2:])
         with open(args[1], "w") as out:
@@ -121,13 +130,7 @@ def main():
             print("soak: LOSS:", p)
         sys.exit(1 if problems else 0)
     elif cmd == "compare-manifests":
-        ref, run = manifest(None, args[0]), manifest(None, args[1])
-        (ra, rf), (a, f) = shape(ref), shape(run)
-        problems = [] if run["complete"] else ["the final manifest is not complete"]
-        if a != ra:
-            problems.append(f"artifacts differ: {len(set(ra) - set(a))} missing, {len(set(a) - set(ra))} extra")
-        if f != rf:
-            problems.append(f"failures differ: {sorted(set(f) ^ set(rf))[:5]}")
+        problems, a, f = manifest_problems(manifest(None, args[0]), manifest(None, args[1]))
         for p in problems:
             print("soak: LOSS:", p)
         print(f"{len(a)} artifacts, {len(f)} persistent failures — "
@@ -142,16 +145,7 @@ def main():
         totals["links_expired"] += snap.get("links_expired", 0)
         json.dump(totals, open(args[0], "w"))
     elif cmd == "compare":
-        ref, run = manifest(args[0]), manifest(args[1])
-        problems = []
-        (ra, rf), (a, f) = shape(ref), shape(run)
-        if not run["complete"]:
-            problems.append("the final manifest is not complete")
-        if a != ra:
-            missing, extra = sorted(set(ra) - set(a)), sorted(set(a) - set(ra))
-            problems.append(f"artifacts differ: {len(missing)} missing {missing[:3]}, {len(extra)} extra {extra[:3]}")
-        if f != rf:
-            problems.append(f"failures differ: {sorted(set(f) ^ set(rf))[:5]}")
+        problems, a, f = manifest_problems(manifest(args[0]), manifest(args[1]))
         problems += objects_equal(args[0], args[1])
         o = objects(args[1])
         tmp = os.path.join(args[1], "archive", "tmp")

@@ -42,28 +42,25 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
-            defer {
-                opened.discardTemporaryCopy()
-                engine?.shutdown()
+            try await store.withAuditedArchive { opened in
+                let objects = opened.objects
+                let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath)
+                warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
+                let plan = BagPlan(payload: payload, sourceOrganization: sourceOrganization)
+                let exporter = BagItExporter(store: objects)
+                for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }
+                let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
+                if let bagDirectory {
+                    try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
+                    Console.out("bag \(bagDirectory): \(summary)")
+                }
+                if let tarFile {
+                    let gzip = !tarFile.hasSuffix(".tar")
+                    try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
+                    Console.out("tar \(tarFile): \(summary)")
+                }
+                if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
             }
-            let objects = opened.objects
-            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath)
-            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
-            let plan = BagPlan(payload: payload, sourceOrganization: sourceOrganization)
-            let exporter = BagItExporter(store: objects)
-            for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }
-            let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
-            if let bagDirectory {
-                try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
-                Console.out("bag \(bagDirectory): \(summary)")
-            }
-            if let tarFile {
-                let gzip = !tarFile.hasSuffix(".tar")
-                try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
-                Console.out("tar \(tarFile): \(summary)")
-            }
-            if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
         }
     }
 }

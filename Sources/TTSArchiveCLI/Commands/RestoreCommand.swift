@@ -32,20 +32,17 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await mappingErrors {
-            let (opened, engine) = try await store.open(create: false, freshManifests: true, engine: nil)
-            defer {
-                opened.discardTemporaryCopy()
-                engine?.shutdown()
+            try await store.withAuditedArchive { opened in
+                let objects = opened.objects
+                let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
+                warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
+                let (output, force) = (self.output, self.force)
+                let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
+                for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
+                for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
+                Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
+                if report.exitCode != 0 { throw ExitCode(report.exitCode) }
             }
-            let objects = opened.objects
-            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
-            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
-            let (output, force) = (self.output, self.force)
-            let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
-            for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
-            for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
-            Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }
 }

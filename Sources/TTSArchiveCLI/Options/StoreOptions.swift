@@ -48,6 +48,18 @@ struct StoreOptions: ParsableArguments {
         return try LocalObjectStore(root: archive, create: create)
     }
 
+    /// Opens the archive for a command that audits it (`verify`, `restore`, `export`): manifests
+    /// read fresh, never created; runs `body`, then always drops the temporary manifests copy
+    /// and the engine made for S3.
+    func withAuditedArchive<T>(_ body: (OpenedArchive) async throws -> T) async throws -> T {
+        let (opened, engine) = try await open(create: false, freshManifests: true, engine: nil)
+        defer {
+            opened.discardTemporaryCopy()
+            engine?.shutdown()
+        }
+        return try await body(opened)
+    }
+
     /// Opens the archive and manifests. Without `engine`, one is made when S3 needs it; the
     /// caller shuts it down (the returned `engine`).
     func open(create: Bool, freshManifests: Bool = false, engine: HTTPEngine?, allowHTTP: Bool = false, logger: Logger = Logger(label: "ttsarchive", factory: ConsoleLogHandler.init))
