@@ -2,6 +2,8 @@ import Foundation
 import TTSArchiveCore
 
 /// The live progress line on a TTY; a status line every 30 s otherwise (cron).
+// @unchecked: its two mutable fields are only touched under `lock`, which also keeps the
+// progress line whole (the line is written while it is held).
 final class ProgressDisplay: @unchecked Sendable {
     private let isTTY = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()

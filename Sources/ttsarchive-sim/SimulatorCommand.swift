@@ -208,6 +208,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 ///
 /// Dispatch signal sources, not `signal()` handlers: the handler runs on a queue, where it may
 /// resume a continuation. The lock guards the sources and the single resumption.
+// @unchecked: `sources` and `resumed` are only touched under `lock` (see above).
 final class SignalWaiter: @unchecked Sendable {
     private let lock = NSLock()
     private var sources: [any DispatchSourceSignal] = []

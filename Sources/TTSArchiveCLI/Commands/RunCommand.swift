@@ -170,6 +170,8 @@ struct RunCommand: AsyncParsableCommand {
 /// SIGINT/SIGTERM: stop taking work, settle, write the manifest, exit non-zero.
 /// The dispositions are restored by ``cancel()``: after the run, a following lock wait (the
 /// last shard's merge) must stay interruptible.
+// @unchecked: the signal handlers capture only `onStop`, never this object; its fields are
+// touched by `init` and by `cancel()`, which the run's task calls once, after `init`.
 final class StopSignals: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     private typealias Handler = @convention(c) (Int32) -> Void
