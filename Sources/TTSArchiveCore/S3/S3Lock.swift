@@ -24,13 +24,17 @@ public final class S3Lock: Sendable {
         var holder: LockHolder
         var expiresAt: String
         var ttlSeconds: Double?
-        enum CodingKeys: String, CodingKey { case holder, expiresAt = "expires_at", ttlSeconds = "ttl_seconds" }
+        /// Unique to one acquisition: host, pid, command and a start time to the second do not
+        /// tell two acquisitions by one process apart, and only its own create may be reclaimed.
+        var token: String? = nil
+        enum CodingKeys: String, CodingKey { case holder, token, expiresAt = "expires_at", ttlSeconds = "ttl_seconds" }
     }
 
     let client: S3Client
     let bucket: String
     let key: String
     let holder: LockHolder
+    let token: String
     let ttl: TimeInterval
     /// The lock that was taken over because it had expired (or `--break-lock`), if any.
     public let replaced: LockStatus?
@@ -40,11 +44,14 @@ public final class S3Lock: Sendable {
     private let lost = Locked<String?>(nil)
     private let lostHandler = Locked<(@Sendable (String) -> Void)?>(nil)
 
-    private init(client: S3Client, bucket: String, key: String, holder: LockHolder, ttl: TimeInterval, etag: String, replaced: LockStatus?) {
+    private init(
+        client: S3Client, bucket: String, key: String, holder: LockHolder, token: String, ttl: TimeInterval, etag: String, replaced: LockStatus?
+    ) {
         self.client = client
         self.bucket = bucket
         self.key = key
         self.holder = holder
+        self.token = token
         self.ttl = ttl
         self.etag = Locked(etag)
         self.replaced = replaced
@@ -96,7 +103,7 @@ public final class S3Lock: Sendable {
         while !Task.isCancelled {
             let sent = ContinuousClock.now
             do {
-                let body = try Self.encode(holder, ttl: ttl)
+                let body = try Self.encode(holder, token: token, ttl: ttl)
                 switch try await client.put(bucket: bucket, key: key, body: body, contentType: "application/json", ifMatch: etag.withLock { $0 }) {
                 case .swapped(let newTag):
                     etag.withLock { $0 = newTag }
@@ -105,7 +112,7 @@ public final class S3Lock: Sendable {
                 case .preconditionFailed:
                     // Our own earlier attempt may have landed with its answer lost: still ours?
                     if let current = try await client.getVersioned(bucket: bucket, key: key),
-                       (try? JSONDecoder().decode(Body.self, from: Data(current.body)))?.holder == holder {
+                       (try? JSONDecoder().decode(Body.self, from: Data(current.body)))?.token == token {
                         etag.withLock { $0 = current.etag }
                         continue
                     }
@@ -123,8 +130,9 @@ public final class S3Lock: Sendable {
         return nil
     }
 
-    static func encode(_ holder: LockHolder, ttl: TimeInterval) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(Body(holder: holder, expiresAt: Timestamp.format(Date().addingTimeInterval(ttl)), ttlSeconds: ttl)))
+    static func encode(_ holder: LockHolder, token: String, ttl: TimeInterval) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(
+            Body(holder: holder, expiresAt: Timestamp.format(Date().addingTimeInterval(ttl)), ttlSeconds: ttl, token: token)))
     }
 
     /// True when `found` is past its lease by the store's clock (`Date` against `Last-Modified`
@@ -147,11 +155,13 @@ public final class S3Lock: Sendable {
         let display = "s3://\(root.bucket)/\(key)"
         var patience = LockPatience(wait: wait, maxPause: 5, onWait: onWait)
         let holder = LockHolder(host: ArchiveLock.localHost(), pid: getpid(), startedAt: Timestamp.format(Date()), command: command)
+        let token = UUID().uuidString
         func taken(_ etag: String, replaced: LockStatus?) -> S3Lock {
-            S3Lock(client: client, bucket: root.bucket, key: key, holder: holder, ttl: ttl, etag: etag, replaced: replaced).startHeartbeat()
+            S3Lock(client: client, bucket: root.bucket, key: key, holder: holder, token: token, ttl: ttl, etag: etag, replaced: replaced)
+                .startHeartbeat()
         }
         while true {
-            let body = try encode(holder, ttl: ttl)
+            let body = try encode(holder, token: token, ttl: ttl)
             if case .created(let etag) = try await client.put(bucket: root.bucket, key: key, body: body, contentType: "application/json", ifAbsent: true) {
                 return taken(etag, replaced: nil)
             }
@@ -167,7 +177,7 @@ public final class S3Lock: Sendable {
             let now = Date()
             let current = try? JSONDecoder().decode(Body.self, from: Data(found.body))
             // Our own create landed but its answer was lost (a retried request saw 412).
-            if current?.holder == holder { return taken(found.etag, replaced: nil) }
+            if current?.token == token { return taken(found.etag, replaced: nil) }
             let expired = Self.expired(found, body: current, localNow: now)
             let status = LockStatus(
                 holder: current?.holder, path: display, ageSeconds: current?.holder.age(now: found.serverDate ?? now),
