@@ -76,30 +76,3 @@ extension HTTPTransportError {
             detail: "\(call): \(String(cString: curl_multi_strerror(code)))")
     }
 }
-
-/// Keeps signed query strings out of messages.
-public enum Redaction {
-    /// `scheme://host[:port]/path` — no user info, no query, no fragment.
-    public static func url(_ url: String) -> String {
-        var text = Substring(url)
-        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
-        if let scheme = text.range(of: "://") {
-            let rest = text[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-                return String(text[..<scheme.upperBound]) + String(rest[rest.index(after: at)...])
-            }
-        }
-        return String(text)
-    }
-
-    /// Replaces any occurrence of the full URL (or its query) in curl's message.
-    static func scrub(_ text: String, url: String) -> String {
-        var text = text
-        if let q = url.firstIndex(of: "?") {
-            let query = String(url[url.index(after: q)...])
-            if !query.isEmpty { text = text.replacingOccurrences(of: query, with: "…") }
-        }
-        return text
-    }
-}

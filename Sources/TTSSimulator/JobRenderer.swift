@@ -31,7 +31,7 @@ struct JobRenderer {
         if let websocket = job.websocketJobID { fields.append(("websocket_job_id", .string(websocket))) }
         fields += [
             ("asset_id", .string(job.assetID)), ("tts_service_enum", .string(job.ttsService)),
-            ("text_length", .int(Int64(job.textLength))), ("create_time", .string(RFC3339.format(job.createTime))),
+            ("text_length", .int(Int64(job.textLength))), ("create_time", .string(Timestamp.format(seconds: job.createTime))),
             ("audio_format", .string(job.audioFormat.rawValue)), ("need_timestamp", .bool(job.needTimestamp)),
             ("gen_srt", .bool(job.genSRT)), ("job_type", .string(job.jobType)), ("job_state", .string(state.rawValue)),
         ]

@@ -65,7 +65,7 @@ struct ListingQuery: Hashable, Sendable {
     }
 
     private static func time(_ item: QueryItem) throws(ParameterError) -> Double {
-        guard let value = RFC3339.parse(item.value) else {
+        guard let value = Timestamp.parse(item.value)?.timeIntervalSince1970 else {
             throw ParameterError(
                 parameter: item.name, message: "\(item.name) must be an RFC 3339 time such as 2025-06-09T10:48:07Z")
         }

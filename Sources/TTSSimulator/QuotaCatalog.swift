@@ -1,3 +1,5 @@
+import TTSArchiveCore
+
 /// The simulated account's voice-training resources (ShowVoiceTrainingQuotas), from the seed.
 enum QuotaCatalog {
     struct Resource {
@@ -20,7 +22,7 @@ enum QuotaCatalog {
             fields += [
                 ("resource_id", .string(resourceID)), ("resource_nums", .int(Int64(total))),
                 ("resource_available_nums", .int(Int64(available))), ("resource_type", .string(type)),
-                ("charge_mode", .string(chargeMode)), ("expire_time", .string(RFC3339.format(expireTime))),
+                ("charge_mode", .string(chargeMode)), ("expire_time", .string(Timestamp.format(seconds: expireTime))),
                 ("status", .int(Int64(status))),
             ]
             return .object(fields)

@@ -46,7 +46,7 @@ extension SimulatorResponder {
             return SimulatorResponses.obsError(
                 .forbidden, code: "AccessDenied", message: "Request has expired", requestID: requestID,
                 resource: resource,
-                extra: [("Expires", RFC3339.format(expires)), ("ServerTime", RFC3339.format(Int64(now)))])
+                extra: [("Expires", Timestamp.format(seconds: expires)), ("ServerTime", Timestamp.format(seconds: Int64(now)))])
         }
         guard let (job, _, content) = core.resolve(objectKey: keyText) else {
             return SimulatorResponses.obsError(
@@ -64,7 +64,7 @@ extension SimulatorResponder {
         let etag = await core.etags.etag(for: content, body: body)
         var headers: HTTPFields = [
             .contentType: body.mediaType, .eTag: etag, .acceptRanges: "bytes",
-            .lastModified: RFC3339.httpDate(job.createTime),
+            .lastModified: Timestamp.httpDate(seconds: job.createTime),
         ]
         SimulatorResponses.setOBSRequestID(requestID, in: &headers)
 

@@ -189,9 +189,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     }
 
     private static func time(_ text: String, flag: String) throws -> Date {
-        let full = ISO8601DateFormatter()
-        full.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = ISO8601DateFormatter().date(from: text) ?? full.date(from: text) { return date }
+        if let date = Timestamp.parse(text) { return date }
         throw ValidationError("\(flag) '\(text)' is not an ISO 8601 time such as 2025-06-09T10:48:07Z")
     }
 

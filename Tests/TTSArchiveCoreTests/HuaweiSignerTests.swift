@@ -104,9 +104,9 @@ struct SigningPrimitiveTests {
     @Test("timestamps format in UTC, fractions dropped")
     func timestamps() throws {
         let date = Date(timeIntervalSince1970: 1_749_466_087.9)
-        #expect(SigningTime.compact(date) == "20250609T104807Z")
-        #expect(SigningTime.iso8601(date) == "2025-06-09T10:48:07Z")
-        #expect(SigningTime.iso8601(Date(timeIntervalSince1970: 1_709_251_199)) == "2024-02-29T23:59:59Z")
+        #expect(Timestamp.compact(date) == "20250609T104807Z")
+        #expect(Timestamp.format(date) == "2025-06-09T10:48:07Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_709_251_199)) == "2024-02-29T23:59:59Z")
     }
 
     @Test("percent-encoding follows Python's quote, quote_plus and parse_qsl")

@@ -96,11 +96,11 @@ struct RetryPolicyTests {
     @Test("HTTP-dates decode to the instant they name (RFC 9110's example)")
     func httpDate() {
         let instant = Date(timeIntervalSince1970: 784_111_777)
-        #expect(RetryPolicy.HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == instant)
-        #expect(RetryPolicy.HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == instant)
-        #expect(RetryPolicy.HTTPDate.parse("Sun Nov  6 08:49:37 1994") == instant)
+        #expect(Timestamp.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == instant)
+        #expect(Timestamp.parseHTTPDate("Sunday, 06-Nov-94 08:49:37 GMT") == instant)
+        #expect(Timestamp.parseHTTPDate("Sun Nov  6 08:49:37 1994") == instant)
         #expect(
-            RetryPolicy.HTTPDate.parse("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
+            Timestamp.parseHTTPDate("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
     }
 
     @Test("the header form used by API calls reads the raw value")

@@ -41,6 +41,32 @@ struct RunPiecesTests {
         #expect(Timestamp.parse("2025-06-09 10:48:07") == date)
         #expect(Timestamp.parse("2025-06-09").map(Timestamp.format) == "2025-06-09T00:00:00Z")
         #expect(Timestamp.parse("yesterday") == nil)
+        #expect(Timestamp.parse("2025-06-09t10:48:07z") == date)
+        #expect(Timestamp.parse("2025-06-09T10:48:07.5-01:30").map(Timestamp.format) == "2025-06-09T12:18:07Z")
+    }
+
+    /// Foundation's parsers stop early and roll impossible fields over; `Timestamp` must not.
+    @Test(arguments: [
+        "2025-02-30T10:48:07Z", "2025-06-09T24:00:00Z", "2025-06-09T10:48:60Z", "2025-06-09T10:48:07Zjunk",
+        "2025-06-09T10:48:07+08", "2025-06-09T10:48:07+25:00", "2025-06-09T10:48:07.Z", "2025-13-01",
+        "2025-06-09T10:48", "2025-06-09junk", "2025-06-09T10:48:07.\u{0661}Z",
+    ])
+    func timestampsRefuseWhatTheyDoNotSay(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func timestampLayouts() {
+        let date = Date(timeIntervalSince1970: 1_749_466_087.9)  // 2025-06-09T10:48:07.9Z, a Monday
+        #expect(Timestamp.format(date) == "2025-06-09T10:48:07Z")
+        #expect(Timestamp.compact(date) == "20250609T104807Z")
+        #expect(Timestamp.day(date) == "2025-06-09")
+        #expect(Timestamp.httpDate(date) == "Mon, 09 Jun 2025 10:48:07 GMT")
+        let whole = Date(timeIntervalSince1970: 1_749_466_087)
+        #expect(Timestamp.parseCompact("20250609T104807Z") == whole)
+        #expect(Timestamp.parseCompact("20250230T104807Z") == nil)
+        #expect(Timestamp.parseHTTPDate("Mon, 09 Jun 2025 10:48:07 GMT") == whole)
+        #expect(Timestamp.parseHTTPDate("Tue, 09 Jun 2025 10:48:07 GMT") == nil)  // wrong weekday
+        #expect(Timestamp.parseHTTPDate("Mon, 09 Jun 2025 10:48:07 GMT trailing") == nil)
     }
 
     @Test func credentials() throws {

@@ -42,7 +42,7 @@ public struct BagPlan: Sendable {
             ("External-Identifier", manifest.runID),
             ("External-Description", "ttsarchive run \(manifest.runID): MetaStudio TTS artifacts of jobs created "
                 + "\(manifest.window.createSince) to \(manifest.window.createUntil) (\(payload.files.count) files)"),
-            ("Bagging-Date", finished.map(Self.day) ?? String(manifest.finishedAt.prefix(10))),
+            ("Bagging-Date", finished.map(Timestamp.day) ?? String(manifest.finishedAt.prefix(10))),
             ("Bag-Software-Agent", "\(ToolInfo.name) \(ToolInfo.version)"),
             ("Payload-Oxum", "\(payload.totalSize).\(payload.files.count)"),
         ]
@@ -65,14 +65,6 @@ public struct BagPlan: Sendable {
     /// The job folders under `data/`, sorted.
     public var payloadFolders: [String] {
         Array(Set(payload.files.map { String($0.relativePath.split(separator: "/")[0]) })).sorted()
-    }
-
-    /// `YYYY-MM-DD` in UTC.
-    static func day(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 
     /// RFC 8493 §2.1.3: in manifest lines, `%`, CR and LF of a path are percent-encoded.

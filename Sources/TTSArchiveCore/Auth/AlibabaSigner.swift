@@ -57,7 +57,7 @@ public struct AlibabaSigner: Sendable {
         for header in request.headers { SigningHeaders.set(header.name, header.value, in: &headers) }
         SigningHeaders.set("x-acs-version", version, in: &headers)
         SigningHeaders.set("x-acs-action", action, in: &headers)
-        SigningHeaders.set("x-acs-date", SigningTime.iso8601(date), in: &headers)
+        SigningHeaders.set("x-acs-date", Timestamp.format(date), in: &headers)
         SigningHeaders.set("x-acs-signature-nonce", nonce, in: &headers)
         let payloadHash = SigningCrypto.sha256Hex(request.body)
         SigningHeaders.set("x-acs-content-sha256", payloadHash, in: &headers)

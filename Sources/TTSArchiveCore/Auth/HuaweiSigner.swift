@@ -51,7 +51,7 @@ public struct HuaweiSigner: Sendable {
         if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("application/bson") {
             SigningHeaders.set("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD", in: &headers)
         }
-        let stamp = SigningTime.compact(date)
+        let stamp = Timestamp.compact(date)
         SigningHeaders.set("X-Sdk-Date", stamp, in: &headers)
         if SigningHeaders.first("Host", in: headers) == nil {
             headers.append(HTTPHeader("Host", request.host))

@@ -55,7 +55,7 @@ public struct S3Signer: Sendable {
     func signWithDetails(_ request: SigningRequest, payloadSHA256: String, date: Date)
         -> (signed: SignedRequest, canonicalRequest: String, stringToSign: String)
     {
-        let stamp = SigningTime.compact(date)
+        let stamp = Timestamp.compact(date)
         var headers = request.headers.filter {
             !["authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"].contains($0.name.lowercased())
         }

@@ -1,59 +1,6 @@
 import Crypto
 import Foundation
 
-/// UTC timestamps in the two layouts the signers put on the wire.
-///
-/// Computed by hand from the epoch rather than with a formatter so that signing never depends
-/// on a locale, a calendar setting or a shared formatter's thread safety. Fractions of a second
-/// are dropped, as Python's `strftime` drops them.
-enum SigningTime {
-    /// `20250609T104807Z` (Huawei `X-Sdk-Date`, Volcengine `X-Date`).
-    static func compact(_ date: Date) -> String {
-        let f = fields(date)
-        return pad(f.year, 4) + pad(f.month, 2) + pad(f.day, 2) + "T" + pad(f.hour, 2)
-            + pad(f.minute, 2) + pad(f.second, 2) + "Z"
-    }
-
-    /// `2025-06-09T10:48:07Z` (Alibaba `x-acs-date`).
-    static func iso8601(_ date: Date) -> String {
-        let f = fields(date)
-        return pad(f.year, 4) + "-" + pad(f.month, 2) + "-" + pad(f.day, 2) + "T" + pad(f.hour, 2)
-            + ":" + pad(f.minute, 2) + ":" + pad(f.second, 2) + "Z"
-    }
-
-    private struct Fields {
-        var year, month, day, hour, minute, second: Int
-    }
-
-    private static func fields(_ date: Date) -> Fields {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let inDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
-        return Fields(
-            year: year, month: month, day: day, hour: inDay / 3600, minute: inDay % 3600 / 60,
-            second: inDay % 60)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-
-    // Howard Hinnant's civil_from_days (proleptic Gregorian calendar).
-    private static func civil(fromDays input: Int) -> (Int, Int, Int) {
-        let z = input + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
 /// Hashing and comparison shared by the three signers.
 enum SigningCrypto {
     static func sha256Hex(_ bytes: [UInt8]) -> String {

@@ -52,7 +52,7 @@ public struct VolcengineSigner: Sendable {
         if request.method != "GET" && SigningHeaders.first("Content-Type", in: headers) == nil {
             headers.append(HTTPHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"))
         }
-        let stamp = SigningTime.compact(date)
+        let stamp = Timestamp.compact(date)
         SigningHeaders.set("X-Date", stamp, in: &headers)
         let bodyHash = SigningCrypto.sha256Hex(request.body)
         SigningHeaders.set("X-Content-Sha256", bodyHash, in: &headers)

@@ -1,4 +1,5 @@
 public import Foundation
+import TTSNative
 
 extension ArtifactDownloadMachine {
     /// The limits one artifact's download runs under.
@@ -50,22 +51,9 @@ extension ArtifactDownloadMachine {
             self.init(url: url, expiry: LinkExpiry(url: url, listedAt: listedAt))
         }
 
-        /// `scheme://host[:port]/path`: no user info, query or fragment. Two links name the same
-        /// object when these agree; it is also what the manifest records as `source`.
-        public var redacted: String { Self.redact(url) }
-
-        /// `url` reduced to `scheme://host[:port]/path`.
-        public static func redact(_ url: String) -> String {
-            var text = Substring(url)
-            if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
-            guard let schemeEnd = text.range(of: "://") else { return String(text) }
-            let scheme = text[..<schemeEnd.lowerBound].lowercased()
-            var rest = text[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-            let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-            return scheme + "://" + rest[..<hostEnd].lowercased() + rest[hostEnd...]
-        }
+        /// The link as logs and manifests show it (``Redaction/url(_:)``); two links name the
+        /// same object when these agree.
+        public var redacted: String { Redaction.url(url) }
 
         /// The redacted form.
         public var description: String { redacted }
@@ -93,7 +81,7 @@ extension ArtifactDownloadMachine {
 
         /// The request without its signed query.
         public var description: String {
-            "GET \(Link.redact(url))" + (rangeHeader.map { " Range: \($0)" } ?? "")
+            "GET \(Redaction.url(url))" + (rangeHeader.map { " Range: \($0)" } ?? "")
         }
     }
 

@@ -78,7 +78,7 @@ public struct RetryPolicy: Sendable, Hashable {
             let seconds = text.count > 9 ? 999_999_999 : Int64(text) ?? 0
             return .seconds(seconds)
         }
-        guard let date = HTTPDate.parse(text) else { return nil }
+        guard let date = Timestamp.parseHTTPDate(text) else { return nil }
         let seconds = date.timeIntervalSince(now)
         return seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded(.up))) : .zero
     }
@@ -110,67 +110,6 @@ extension RetryPolicy {
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
-        }
-    }
-
-    /// Parsing of the three HTTP-date forms a `Retry-After` may carry (RFC 9110 §5.6.7).
-    enum HTTPDate {
-        private static let months = [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ]
-
-        /// The instant an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), an obsolete RFC 850
-        /// date (`Sunday, 06-Nov-94 08:49:37 GMT`) or an asctime date
-        /// (`Sun Nov  6 08:49:37 1994`) names; nil for anything else.
-        static func parse(_ text: String) -> Date? {
-            let separators: Set<Character> = [" ", ",", "-"]
-            let fields = text.split(whereSeparator: { separators.contains($0) }).map(String.init)
-            let day: Int?
-            let month: Int?
-            let year: Int?
-            let clock: String
-            if text.contains(",") {
-                // IMF-fixdate and RFC 850: weekday, day, month, year, time, "GMT".
-                guard fields.count == 6, fields[5] == "GMT" else { return nil }
-                day = Int(fields[1])
-                month = monthNumber(fields[2])
-                year = Int(fields[3]).map { fields[3].count == 2 ? twoDigitYear($0) : $0 }
-                clock = fields[4]
-            } else {
-                // asctime: weekday, month, day, time, year.
-                guard fields.count == 5 else { return nil }
-                month = monthNumber(fields[1])
-                day = Int(fields[2])
-                clock = fields[3]
-                year = Int(fields[4])
-            }
-            let time = clock.split(separator: ":").compactMap { Int($0) }
-            guard let day, let month, let year, time.count == 3, (1...31).contains(day), (0...23).contains(time[0]),
-                (0...59).contains(time[1]), (0...60).contains(time[2]), (1970...9999).contains(year)
-            else { return nil }
-            let days = daysFromCivil(year: year, month: month, day: day)
-            let seconds = ((days * 24 + time[0]) * 60 + time[1]) * 60 + time[2]
-            return Date(timeIntervalSince1970: TimeInterval(seconds))
-        }
-
-        private static func monthNumber(_ name: String) -> Int? {
-            months.firstIndex(of: name.lowercased()).map { $0 + 1 }
-        }
-
-        /// RFC 850's two-digit years: RFC 9110 reads them within 50 years of now; a fixed pivot
-        /// (70) gives the same answer for any date a server could mean in this century.
-        private static func twoDigitYear(_ year: Int) -> Int {
-            year < 70 ? 2000 + year : 1900 + year
-        }
-
-        /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-        private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yearOfEra = y - era * 400
-            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            return era * 146_097 + dayOfEra - 719_468
         }
     }
 }

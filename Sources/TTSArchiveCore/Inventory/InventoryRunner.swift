@@ -108,7 +108,7 @@ public struct InventoryRunner: Sendable {
 
     static func name(millis: Int64) -> String {
         let date = Date(timeIntervalSince1970: TimeInterval(millis / 1000))
-        let stamp = SigningTime.compact(date).dropLast()  // YYYYMMDDTHHMMSS
+        let stamp = Timestamp.compact(date).dropLast()  // YYYYMMDDTHHMMSS
         let fraction = String(millis % 1000)
         return "inventory-\(stamp).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)Z.json"
     }

@@ -29,7 +29,7 @@ public struct JournalCut: Sendable, Hashable, CustomStringConvertible {
     static func cut(_ path: String, extent: JournalExtent, now: Date) throws -> JournalCut {
         let file = try POSIXFile.openForReading(path)
         let tail = try file.read(at: extent.goodEnd, count: Int(extent.fileSize - extent.goodEnd))
-        let stamp = Timestamp.format(now).filter { $0 != "-" && $0 != ":" }
+        let stamp = Timestamp.compact(now)
         var side = "\(path).cut-\(stamp)"
         var suffix = 1
         while FileManager.default.fileExists(atPath: side) {

@@ -47,7 +47,7 @@ public struct RunStopped: Error, Sendable, CustomStringConvertible, ExitCoded {
 /// `20261122T041900Z-3fa1`: sorts by time, unique enough for one archive.
 public enum RunID {
     public static func make(_ date: Date) -> String {
-        let stamp = Timestamp.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let stamp = Timestamp.compact(date)
         return stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
     }
 }

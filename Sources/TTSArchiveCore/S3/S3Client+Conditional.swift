@@ -33,8 +33,8 @@ extension S3Client {
         case 200:
             return S3VersionedObject(
                 body: response.body, etag: Self.unquote(response.head.value("etag") ?? ""),
-                serverDate: response.head.value("date").flatMap(HTTPDate.parse),
-                lastModified: response.head.value("last-modified").flatMap(HTTPDate.parse))
+                serverDate: response.head.value("date").flatMap(Timestamp.parseHTTPDate),
+                lastModified: response.head.value("last-modified").flatMap(Timestamp.parseHTTPDate))
         case 404:
             return nil
         default:
@@ -74,16 +74,5 @@ extension S3Client {
         case 412, 409, 404: return .preconditionFailed
         default: throw S3Error.from(status: response.status, body: response.body, operation: Self.describe("DELETE", bucket, key))
         }
-    }
-}
-
-/// RFC 9110 `Date` values (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
-enum HTTPDate {
-    static func parse(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
     }
 }

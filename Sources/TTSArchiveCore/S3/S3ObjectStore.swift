@@ -63,7 +63,7 @@ public struct S3ObjectStore: ObjectStore {
     func quarantine(_ digest: ContentDigest, etag: String, now: Date = Date()) throws {
         let (client, bucket) = (client, root.bucket)
         let source = root.key(digest.objectPath)
-        let stamp = Timestamp.format(now).filter { $0 != "-" && $0 != ":" }
+        let stamp = Timestamp.compact(now)
         let target = root.key("quarantine/\(digest.hex).\(stamp).gz")
         try Blocking.wait {
             try await client.copy(bucket: bucket, from: source, to: target)

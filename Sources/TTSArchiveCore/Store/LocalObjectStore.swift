@@ -112,7 +112,7 @@ public struct LocalObjectStore: ObjectStore {
     func quarantine(_ digest: ContentDigest, now: Date = Date()) throws -> String {
         let folder = absolutePath("quarantine")
         try POSIXFile.makeDirectory(folder)
-        let stamp = Timestamp.format(now).filter { $0 != "-" && $0 != ":" }
+        let stamp = Timestamp.compact(now)
         var target = "\(folder)/\(digest.hex).\(stamp).gz"
         var n = 1
         while POSIXFile.size(of: target) != nil {

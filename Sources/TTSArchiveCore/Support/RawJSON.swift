@@ -4,7 +4,9 @@ import Foundation
 ///
 /// Schema checks need this rather than the `Codable` model: a decoder fills in optional keys as
 /// nil, and `JSONSerialization` on Linux hands back `NSNumber` for both `true` and `1`.
-public indirect enum RawJSON: Sendable, Hashable, Decodable {
+public indirect enum RawJSON: Sendable, Hashable, Decodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral
+{
     case null
     case bool(Bool)
     case integer(Int64)
@@ -12,6 +14,10 @@ public indirect enum RawJSON: Sendable, Hashable, Decodable {
     case string(String)
     case array([RawJSON])
     case object([String: RawJSON])
+
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     /// Parses `bytes`; throws `DecodingError` when they are not JSON.
     public static func parse(_ bytes: [UInt8]) throws -> RawJSON {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TTSArchiveCore
 
 /// The parts every vendor's `Authorization: ALGORITHM k=v, k=v` header shares, read as a
 /// gateway reads them; fields may be separated by `,` with or without a space.
@@ -55,16 +56,10 @@ enum GatewayCrypto {
         constantTimeEquals(a.lowercased(), b.lowercased())
     }
 
-    /// Reads `20250609T104807Z` (`compact`) or `2025-06-09T10:48:07Z`, UTC only.
+    /// Reads `20250609T104807Z` (`compact`) or `2025-06-09T10:48:07Z` exactly, UTC only.
     static func parseTimestamp(_ text: String, compact: Bool) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.dateFormat = compact ? "yyyyMMdd'T'HHmmss'Z'" : "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        formatter.isLenient = false
-        guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
-        return date
+        if compact { return Timestamp.parseCompact(text) }
+        return Timestamp.parse(text).flatMap { Timestamp.format($0) == text ? $0 : nil }
     }
 }
 

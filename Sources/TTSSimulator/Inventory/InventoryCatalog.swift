@@ -1,4 +1,5 @@
 import Foundation
+import TTSArchiveCore
 
 /// The simulated accounts' inventories, made from the seed.
 enum InventoryCatalog {
@@ -18,7 +19,7 @@ enum InventoryCatalog {
                 ("VoiceName", .string("Voice \(index)")), ("VoiceDesc", .string("simulated \(type) voice")),
                 ("Type", .string(type)), ("Gender", .string(rng.pick(["female", "male"]))),
                 ("Scenario", .string(rng.pick(["story", "interaction", "navigation"]))),
-                ("CreateTime", .string(RFC3339.format(created))), ("GmtCreate", .string(RFC3339.format(created - 60))),
+                ("CreateTime", .string(Timestamp.format(seconds: created))), ("GmtCreate", .string(Timestamp.format(seconds: created - 60))),
             ])
         }
     }
@@ -28,7 +29,7 @@ enum InventoryCatalog {
         var rng = SeededRandom(seed: seed, stream: "vms-" + type)
         let typeNumber = Int64(type) ?? 0
         return (0..<count).map { index in
-            let created = RFC3339.format(1_620_000_000 + Int64(index) * 7_200 + Int64(rng.int(in: 0...7_199)))
+            let created = Timestamp.format(seconds: 1_620_000_000 + Int64(index) * 7_200 + Int64(rng.int(in: 0...7_199)))
             var fields: [(String, JSONValue)] = [
                 ("ResourceKey", .string("vms\(type)" + rng.hex(10))), ("Name", .string("resource-\(type)-\(index)")),
                 ("Suffix", .string(typeNumber == 1 ? "" : rng.pick(["wav", "mp3"]))),
