@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through swift-nio; declared for the output layer's FileDescriptor writes.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // HTTPFields for every request and response the engine carries.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -56,7 +58,7 @@ let package = Package(
         // The only Swift target that imports the C modules: typed wrappers for curl, zlib and ISA-L.
         .target(
             name: "TTSNative",
-            dependencies: nativeDependencies,
+            dependencies: nativeDependencies + [.product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: strict + (isal ? [.define("TTSARCHIVE_ISAL")] : [])),
         // Everything the tool does, independent of the command line.
         .target(
@@ -64,6 +66,7 @@ let package = Package(
             dependencies: [
                 "TTSNative",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

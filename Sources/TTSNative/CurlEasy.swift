@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import HTTPTypes
 
 /// One libcurl easy handle and everything that must outlive it (header list, error buffer).
 ///
@@ -52,10 +53,11 @@ final class CurlEasy {
         try check(CCurl_easy_setopt_pointer(handle, option, value), option)
     }
 
-    func setHeaders(_ fields: [HTTPField]) throws(SetupError) {
+    func setHeaders(_ fields: HTTPFields) throws(SetupError) {
         for field in fields {
             // `Name:` with nothing after the colon is curl's spelling of "send no such header".
-            let line = field.value.isEmpty ? "\(field.name):" : "\(field.name): \(field.value)"
+            let name = field.name.rawName
+            let line = field.value.isEmpty ? "\(name):" : "\(name): \(field.value)"
             headerList = curl_slist_append(headerList, line)
         }
         try check(CCurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), CURLOPT_HTTPHEADER)
@@ -83,7 +85,7 @@ final class CurlEasy {
     }
 
     /// Applies a request's options: method, body, protocols, TLS, timeouts, size limit.
-    func configure(for request: HTTPRequest, userAgent: String) throws(SetupError) {
+    func configure(for request: HTTPTransferRequest, userAgent: String) throws(SetupError) {
         try set(CURLOPT_URL, request.url)
         try set(CURLOPT_NOSIGNAL, true)
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
@@ -100,7 +102,7 @@ final class CurlEasy {
         try set(CURLOPT_LOW_SPEED_TIME, request.lowSpeedSeconds)
         // A signed request carries its own User-Agent (the SDKs sign it); curl's would replace
         // nothing then, but it must not be added to one that has none either way.
-        if !request.headers.contains(where: { $0.name.lowercased() == "user-agent" }) {
+        if request.headers[.userAgent] == nil {
             try set(CURLOPT_USERAGENT, userAgent)
         }
         if let max = request.maxBodyBytes { try set(CURLOPT_MAXFILESIZE_LARGE, offset: max) }
@@ -134,15 +136,16 @@ final class CurlEasy {
     /// Headers libcurl adds on its own unless told not to: `Accept: */*` on every request,
     /// `Content-Type: application/x-www-form-urlencoded` on a POST body, `Expect: 100-continue`
     /// on large uploads.
-    static let curlDefaults = ["Accept", "Content-Type", "Expect"]
+    static let curlDefaults: [HTTPField.Name] = [.accept, .contentType, .expect]
 
     /// The request's headers, and an empty `Name:` for each of curl's defaults the request does
     /// not set, which makes curl send none. A signature covers the headers it was given; a header
     /// added behind the signer's back is one the cloud may require signed (ACS3 refuses an
     /// unsigned `content-type`), so nothing reaches the wire that the caller did not ask for.
-    static func wireHeaders(_ headers: [HTTPField]) -> [HTTPField] {
-        let given = Set(headers.map { $0.name.lowercased() })
-        return headers + curlDefaults.filter { !given.contains($0.lowercased()) }.map { HTTPField($0, "") }
+    static func wireHeaders(_ headers: HTTPFields) -> HTTPFields {
+        var wire = headers
+        for name in curlDefaults where headers[name] == nil { wire.append(HTTPField(name: name, value: "")) }
+        return wire
     }
 }
 

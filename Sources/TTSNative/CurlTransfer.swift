@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import HTTPTypes
 
 /// One transfer in flight: the easy handle, the sink, the collected response head and the
 /// continuation that answers the caller. Lives on the engine thread only.
@@ -9,7 +10,7 @@ final class CurlTransfer {
     let url: String
     let sink: any HTTPBodySink
     private var continuation: CheckedContinuation<HTTPTransferResult, any Error>?
-    private var fields: [HTTPField] = []
+    private var fields = HTTPFields()
     private var headDelivered = false
     private var headRefused = false
     private var bodyBytes: Int64 = 0
@@ -37,9 +38,11 @@ final class CurlTransfer {
             return
         }
         guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self).lowercased()
-        let value = Self.trimmed(bytes, colon + 1, line.upperBound).map { String(decoding: bytes[$0], as: UTF8.self) } ?? ""
-        fields.append(HTTPField(name, value))
+        // A line whose name is not an HTTP token is not a header field: dropped, as curl's
+        // own parsing would leave it unusable.
+        guard let name = HTTPField.Name(String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self)) else { return }
+        let value = Self.trimmed(bytes, colon + 1, line.upperBound).map { bytes[$0] } ?? bytes[0..<0]
+        fields.append(HTTPField(name: name, lenientValue: value))
     }
 
     /// `lower..<upper` without leading and trailing spaces, tabs, CRs and LFs; nil if empty.

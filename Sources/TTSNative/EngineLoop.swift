@@ -78,7 +78,7 @@ final class EngineLoop: @unchecked Sendable {
     }
 
     private func start(
-        id: UInt64, request: HTTPRequest, sink: any HTTPBodySink,
+        id: UInt64, request: HTTPTransferRequest, sink: any HTTPBodySink,
         continuation: CheckedContinuation<HTTPTransferResult, any Error>
     ) {
         let redacted = Redaction.url(request.url)

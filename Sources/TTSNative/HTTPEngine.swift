@@ -23,7 +23,7 @@ extension HTTPBodySink {
 /// the transfer done. Nothing here runs on Swift's cooperative pool.
 public final class HTTPEngine: Sendable {
     enum Command: Sendable {
-        case add(UInt64, HTTPRequest, any HTTPBodySink, CheckedContinuation<HTTPTransferResult, any Error>)
+        case add(UInt64, HTTPTransferRequest, any HTTPBodySink, CheckedContinuation<HTTPTransferResult, any Error>)
         case resume(UInt64)
         case cancel(UInt64)
         case shutdown
@@ -85,7 +85,7 @@ public final class HTTPEngine: Sendable {
 
     /// Runs one request, streaming its body into `sink`. Returns when the transfer ends; throws
     /// ``HTTPTransportError`` when no response arrived at all.
-    public func execute(_ request: HTTPRequest, sink: any HTTPBodySink) async throws -> HTTPTransferResult {
+    public func execute(_ request: HTTPTransferRequest, sink: any HTTPBodySink) async throws -> HTTPTransferResult {
         if let setupError { throw HTTPTransportError(reason: .engine, redactedURL: Redaction.url(request.url), detail: setupError) }
         let id = nextID.add(1, ordering: .relaxed).oldValue
         sink.attach(HTTPTransferControl(id: id, engine: self))

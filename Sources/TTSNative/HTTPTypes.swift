@@ -1,15 +1,5 @@
 import Foundation
-
-/// One header field of a request or response. Response names are lower-cased.
-public struct HTTPField: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
+import HTTPTypes
 
 /// A request body read from a region of an open file while it is sent, so an upload of any
 /// size costs no memory. The caller keeps `fileDescriptor` open until the transfer ends.
@@ -26,10 +16,10 @@ public struct HTTPUploadRegion: Sendable, Hashable {
 }
 
 /// A request for ``HTTPEngine``: everything libcurl needs, as plain Swift values.
-public struct HTTPRequest: Sendable {
+public struct HTTPTransferRequest: Sendable {
     public var url: String
     public var method: String
-    public var headers: [HTTPField]
+    public var headers: HTTPFields
     public var body: [UInt8]
     /// Instead of `body`: stream the body from a file region (a PUT).
     public var upload: HTTPUploadRegion?
@@ -48,7 +38,7 @@ public struct HTTPRequest: Sendable {
     public var verifyTLS: Bool
 
     public init(
-        url: String, method: String = "GET", headers: [HTTPField] = [], body: [UInt8] = [],
+        url: String, method: String = "GET", headers: HTTPFields = [:], body: [UInt8] = [],
         rangeFrom: Int64? = nil, maxBodyBytes: Int64? = nil, connectTimeout: Double = 15,
         lowSpeedBytes: Int = 1024, lowSpeedSeconds: Int = 60, allowHTTP: Bool = false, verifyTLS: Bool = true
     ) {
@@ -69,17 +59,17 @@ public struct HTTPRequest: Sendable {
 /// The status line and headers of the final response.
 public struct HTTPResponseHead: Sendable, Hashable {
     public var status: Int
-    public var headers: [HTTPField]
+    /// Names as the server sent them; ``HTTPFields`` compares them case-insensitively.
+    public var headers: HTTPFields
 
-    public init(status: Int, headers: [HTTPField]) {
+    public init(status: Int, headers: HTTPFields) {
         self.status = status
         self.headers = headers
     }
 
     /// The first value of a header, by case-insensitive name.
     public func value(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name == lower }?.value
+        HTTPField.Name(name).flatMap { headers[values: $0].first }
     }
 
     /// `Content-Length`, when present and numeric.

@@ -64,7 +64,7 @@ struct SimHarness {
     /// SHA-256 of what a link serves.
     static func digest(of url: String, engine: HTTPEngine) async throws -> String {
         let sink = BufferingSink(limit: 1 << 30)
-        let result = try await engine.execute(HTTPRequest(url: url, allowHTTP: true), sink: sink)
+        let result = try await engine.execute(HTTPTransferRequest(url: url, allowHTTP: true), sink: sink)
         precondition(result.head.status == 200, "status \(result.head.status)")
         return SHA256.hash(data: sink.bytes).map { String(format: "%02x", $0) }.joined()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// One query parameter, decoded (no percent-escapes). Order and repeats are preserved.
 public struct QueryItem: Sendable, Hashable {
@@ -70,6 +71,17 @@ public struct SignedRequest: Sendable, Hashable {
         self.headers = headers
         self.wireQuery = wireQuery
         self.wirePath = wirePath
+    }
+
+    /// The headers for the transport. Signers keep their own ordered list of raw pairs
+    /// because they must sign exactly the bytes the vendors' SDKs sign, before any
+    /// normalisation; ``HTTPFields`` legalises values as it takes them, so the list becomes
+    /// fields only here, once signed. `Host` is left to curl, which writes it from the URL.
+    public var fields: HTTPFields {
+        HTTPFields(headers.compactMap { header in
+            guard header.name.lowercased() != "host", let name = HTTPField.Name(header.name) else { return nil }
+            return HTTPField(name: name, value: header.value)
+        })
     }
 
     /// The full URL to send, built from the request's scheme and host.

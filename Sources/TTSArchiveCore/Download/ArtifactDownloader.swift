@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import TTSNative
 
@@ -94,10 +95,10 @@ public struct ArtifactDownloader: Sendable {
             let fault = ArtifactDownloadMachine.NetworkFault(isTransient: false, detail: refusal.description)
             return box { $0.transferFinished(.networkError(fault), now: Date()) }
         }
-        var headers: [HTTPField] = []
-        if let ifRange = request.ifRange { headers.append(HTTPField("If-Range", ifRange)) }
+        var headers = HTTPFields()
+        if let ifRange = request.ifRange { headers[.ifRange] = ifRange }
         let host = URLComponents(string: request.url)?.host ?? ""
-        let http = HTTPRequest(
+        let http = HTTPTransferRequest(
             url: request.url, headers: headers, rangeFrom: request.rangeFrom, maxBodyBytes: options.maxFileSize,
             connectTimeout: 15, lowSpeedBytes: 1, lowSpeedSeconds: 60,
             allowHTTP: context.hostPolicy.allowHTTP || Endpoint.isLoopback(host))

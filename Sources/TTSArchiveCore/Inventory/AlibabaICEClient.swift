@@ -119,9 +119,9 @@ public struct AlibabaICEClient: InventorySource {
             let nonce = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
             let signed = signer.sign(
                 signing, action: Self.action, version: Self.version, date: Date(), nonce: nonce)
-            return HTTPRequest(
+            return HTTPTransferRequest(
                 url: signed.url(for: signing), method: "POST",
-                headers: signed.headers.map { HTTPField($0.name, $0.value) }, allowHTTP: endpoint.allowsPlainHTTP)
+                headers: signed.fields, allowHTTP: endpoint.allowsPlainHTTP)
         }, retryable: { response in
             APITransport.isTransient(response.status)
                 || CloudAPIError.isThrottling((try? RawJSON.parse(response.body))?["Code"]?.scalarText)

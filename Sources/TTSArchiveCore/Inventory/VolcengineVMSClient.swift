@@ -92,8 +92,8 @@ public struct VolcengineVMSClient: InventorySource {
             let signed = VolcengineSigner(
                 accessKey: credentials.accessKey, secretKey: credentials.secretKey, region: region, service: "vms"
             ).sign(signing, date: Date())
-            return HTTPRequest(
-                url: signed.url(for: signing), headers: signed.headers.map { HTTPField($0.name, $0.value) },
+            return HTTPTransferRequest(
+                url: signed.url(for: signing), headers: signed.fields,
                 allowHTTP: endpoint.allowsPlainHTTP)
         }, retryable: { response in
             APITransport.isTransient(response.status)

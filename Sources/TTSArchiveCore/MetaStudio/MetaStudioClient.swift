@@ -104,8 +104,8 @@ public struct MetaStudioClient: Sendable {
                     headers: signing.headers + [HTTPHeader("X-Auth-Token", token)],
                     wireQuery: HuaweiSigner.canonicalQuery(query), wirePath: HuaweiSigner.encodedPath(path))
             }
-            return HTTPRequest(
-                url: signed.url(for: signing), headers: signed.headers.map { HTTPField($0.name, $0.value) },
+            return HTTPTransferRequest(
+                url: signed.url(for: signing), headers: signed.fields,
                 allowHTTP: endpoint.allowsPlainHTTP)
         }
         guard (200...299).contains(response.status) else {

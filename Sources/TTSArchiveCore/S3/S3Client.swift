@@ -56,9 +56,9 @@ public struct S3Client: Sendable {
         let allowHTTP = endpoint.allowsPlainHTTP
         return try await transport.send(Self.describe(method, bucket, key)) {
             let signed = signer.sign(request, payloadSHA256: payloadHash, date: Date())
-            var wire = HTTPRequest(
+            var wire = HTTPTransferRequest(
                 url: signed.url(for: request), method: method,
-                headers: signed.headers.filter { $0.name != "Host" }.map { HTTPField($0.name, $0.value) }, body: body,
+                headers: signed.fields, body: body,
                 lowSpeedBytes: 1, lowSpeedSeconds: 120, allowHTTP: allowHTTP)
             wire.upload = upload
             return wire
@@ -82,8 +82,8 @@ public struct S3Client: Sendable {
             throw S3Error.from(status: response.status, body: [], operation: Self.describe("HEAD", bucket, key))
         }
         var metadata: [String: String] = [:]
-        for field in response.head.headers where field.name.hasPrefix("x-amz-meta-") {
-            metadata[String(field.name.dropFirst("x-amz-meta-".count))] = field.value
+        for field in response.head.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
+            metadata[String(field.name.canonicalName.dropFirst("x-amz-meta-".count))] = field.value
         }
         return S3ObjectHead(
             size: response.head.contentLength ?? 0, etag: Self.unquote(response.head.value("etag") ?? ""), metadata: metadata)

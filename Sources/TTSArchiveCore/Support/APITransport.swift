@@ -30,7 +30,7 @@ public struct APITransport: Sendable {
     /// Sends the request built by `make` (called again for every attempt, so signatures are
     /// fresh) until it gets a final answer. Throws the last transport error when no answer came.
     public func send(
-        _ what: String, make: @Sendable () throws -> HTTPRequest,
+        _ what: String, make: @Sendable () throws -> HTTPTransferRequest,
         retryable: @Sendable (APIResponse) -> Bool = { APITransport.isTransient($0.status) }
     ) async throws -> APIResponse {
         var generator = SystemRandomNumberGenerator()
