@@ -80,6 +80,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // The executable is only an entry point into TTSArchiveCLI.
@@ -104,6 +105,7 @@ let package = Package(
             dependencies: [
                 "TTSSimulator", "TTSArchiveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // What both test targets use: a real SeaweedFS on loopback for the S3 backend.

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import TTSArchiveCore
 import TTSSimulator
+import UnixSignals
 
 /// `ttsarchive-sim`: runs the MetaStudio simulator until SIGINT or SIGTERM.
 @main
@@ -126,9 +127,12 @@ struct SimulatorCommand: AsyncParsableCommand {
             OutputChannel.standardOutput.emit("ttsarchive-sim inventories (Alibaba ICE, Volcengine VMS) on \(server.alibabaURL)\n")
             inventory = server
         }
-        let waiter = SignalWaiter()
-        let signal = await waiter.waitForTermination()
-        waiter.stop()
+        // Hummingbird serves on its own event loops; this task only waits for the signal.
+        var signal = "end of signals"
+        for await received in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+            signal = received.description
+            break
+        }
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await inventory?.shutdown()
         await simulator.shutdown()
@@ -199,50 +203,5 @@ struct SimulatorCommand: AsyncParsableCommand {
         guard rename(temporary, path) == 0 else {
             throw ValidationError("cannot write --port-file \(path): \(String(cString: strerror(errno)))")
         }
-    }
-}
-
-/// Waits for SIGINT or SIGTERM without blocking a thread of the concurrency pool.
-///
-/// Dispatch signal sources, not `signal()` handlers: the handler runs on a queue, where it may
-/// resume a continuation. The lock guards the sources and the single resumption.
-// @unchecked: `sources` and `resumed` are only touched under `lock` (see above).
-final class SignalWaiter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sources: [any DispatchSourceSignal] = []
-    private var resumed = false
-
-    /// Returns the first SIGINT or SIGTERM's number.
-    func waitForTermination() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "ttsarchive-sim.signals")
-            lock.lock()
-            defer { lock.unlock() }
-            for number in [SIGINT, SIGTERM] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { [self] in
-                    if claim() { continuation.resume(returning: number) }
-                }
-                source.resume()
-                sources.append(source)
-            }
-        }
-    }
-
-    /// Cancels the signal sources.
-    func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        for source in sources { source.cancel() }
-        sources = []
-    }
-
-    private func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if resumed { return false }
-        resumed = true
-        return true
     }
 }

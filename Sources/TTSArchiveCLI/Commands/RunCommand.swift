@@ -130,13 +130,15 @@ struct RunCommand: AsyncParsableCommand {
     /// The run itself, with the progress display, signals and report.
     private func execute(context: RunContext, options: RunOptions, lock: RunLock?, metrics: inout MetricsRecorder) async throws -> RunOutcome {
         let display = ProgressDisplay()
+        // Trapped before the run starts, so no signal falls between the two.
+        let signals = await StopSignals.trap()
         let runTask = Task { try await NightlyRun(context: context, options: options).execute(progress: { display.show($0) }) }
         lock?.onLost { reason in
             printError("ttsarchive: \(reason); stopping the run")
             runTask.cancel()
         }
-        let signals = StopSignals { runTask.cancel() }
-        defer { signals.cancel() }
+        signals.onStop { runTask.cancel() }
+        defer { signals.release() }
         let outcome: RunOutcome
         do {
             outcome = try await runTask.value
@@ -164,35 +166,5 @@ struct RunCommand: AsyncParsableCommand {
         let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { Console.out($0) }
         say(MergeCommand.describe(result, group: group))
         if case .merged(_, let head) = result, !json { Console.out("head \(head.sha256)") }
-    }
-}
-
-/// SIGINT/SIGTERM: stop taking work, settle, write the manifest, exit non-zero.
-/// The dispositions are restored by ``cancel()``: after the run, a following lock wait (the
-/// last shard's merge) must stay interruptible.
-// @unchecked: the signal handlers capture only `onStop`, never this object; its fields are
-// touched by `init` and by `cancel()`, which the run's task calls once, after `init`.
-final class StopSignals: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private typealias Handler = @convention(c) (Int32) -> Void
-    private var previous: [(Int32, Handler?)] = []
-
-    init(_ onStop: @escaping @Sendable () -> Void) {
-        for number in [SIGINT, SIGTERM] {
-            previous.append((number, signal(number, SIG_IGN)))
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                printError("ttsarchive: stopping: finishing in-flight work and writing the manifest (signal \(number))")
-                onStop()
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func cancel() {
-        sources.forEach { $0.cancel() }
-        for (number, handler) in previous { signal(number, handler) }
-        previous = []
     }
 }
