@@ -41,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // HTTPFields for every request and response the engine carries.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The run's metrics file, in the Prometheus text format.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -68,6 +70,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict),

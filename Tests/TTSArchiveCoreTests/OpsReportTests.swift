@@ -115,21 +115,24 @@ struct OpsReportTests {
         metrics.manifest = manifests[1]
         metrics.head = try directory.head()
         metrics.lastSuccess = RunMetrics.lastSuccess(manifests: directory)
+        // Values as swift-prometheus writes them (Swift's Double description: `1.0`, `900.5`).
         let text = metrics.render()
         #expect(text.contains("ttsarchive_last_run_duration_seconds 900.5\n"))
-        #expect(text.contains("ttsarchive_last_run_success 0\n") && text.contains("ttsarchive_last_run_exit_code 1\n"))
-        #expect(text.contains("ttsarchive_last_run_failures 1\n"))
-        #expect(text.contains("ttsarchive_last_run_jobs_by_state{state=\"SUCCEED\"} 97\n"))
-        #expect(text.contains("ttsarchive_manifest_head_info{run_id=\"\(manifests[1].runID)\",sha256=\"\(metrics.head!.sha256)\"} 1\n"))
+        #expect(text.contains("ttsarchive_last_run_success 0.0\n") && text.contains("ttsarchive_last_run_exit_code 1.0\n"))
+        #expect(text.contains("ttsarchive_last_run_failures 1.0\n"))
+        #expect(text.contains("ttsarchive_last_run_jobs_by_state{state=\"SUCCEED\"} 97.0\n"))
+        #expect(text.contains("ttsarchive_manifest_head_info{run_id=\"\(manifests[1].runID)\",sha256=\"\(metrics.head!.sha256)\"} 1.0\n"))
         // The last success is the first night's (the second failed), found along the chain.
         #expect(metrics.lastSuccess == Timestamp.parse(manifests[0].finishedAt))
-        #expect(text.contains("ttsarchive_last_success_timestamp_seconds \(Int(metrics.lastSuccess!.timeIntervalSince1970))\n"))
+        #expect(text.contains("ttsarchive_last_success_timestamp_seconds \(metrics.lastSuccess!.timeIntervalSince1970)\n"))
         // Every sample line belongs to a family announced by HELP and TYPE just before it.
         var announced: Set<String> = []
         for line in text.split(separator: "\n") {
             if line.hasPrefix("# TYPE ") { announced.insert(String(line.split(separator: " ")[2])) }
             if !line.hasPrefix("#") { #expect(announced.contains(String(line.prefix { $0 != "{" && $0 != " " })), "\(line)") }
         }
-        #expect(RunMetrics.escape("a\"b\\c\nd") == #"a\"b\\c\nd"#)
+        // Label values are escaped by the registry: a run id with a quote, a backslash and a newline.
+        metrics.head = ManifestHead(runID: "a\"b\\c\nd", file: "x.json", sha256: "00")
+        #expect(metrics.render().contains(#"run_id="a\"b\\c\nd""#))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 
 /// The figures of one `ttsarchive run` invocation, as Prometheus text-format gauges for
 /// node_exporter's textfile collector (`--collector.textfile.directory`).
@@ -24,19 +25,15 @@ public struct RunMetrics: Sendable {
         self.exitCode = exitCode
     }
 
-    /// One metric family.
-    private struct Family {
-        var name: String
-        var help: String
-        var samples: [(labels: [(String, String)], value: Double)]
-    }
-
-    /// The text exposition format (version 0.0.4): HELP and TYPE lines, one family at a time.
+    /// The text exposition format (version 0.0.4), rendered by swift-prometheus's registry
+    /// (HELP and TYPE lines, label escaping, number formatting).
     public func render() -> String {
-        var families: [Family] = []
+        let registry = PrometheusCollectorRegistry()
         func gauge(_ name: String, _ help: String, _ value: Double?, labels: [(String, String)] = []) {
             guard let value else { return }
-            families.append(Family(name: "ttsarchive_" + name, help: help, samples: [(labels, value)]))
+            // The unit is part of each name already (`_seconds`, `_bytes`), so none is appended.
+            let descriptor = MetricNameDescriptor(namespace: "ttsarchive", metricName: name, unitName: "", helpText: help)
+            registry.makeGauge(descriptor: descriptor, labels: labels).set(value)
         }
         gauge("last_run_start_timestamp_seconds", "Unix time the last run started.", startedAt.timeIntervalSince1970)
         gauge("last_run_end_timestamp_seconds", "Unix time the last run ended.", finishedAt.timeIntervalSince1970)
@@ -58,10 +55,9 @@ public struct RunMetrics: Sendable {
                 "last_run_window_end_timestamp_seconds", "End of the last run's window (create_until).",
                 Timestamp.parse(m.window.createUntil)?.timeIntervalSince1970)
             gauge("last_run_jobs_listed", "Jobs the last run listed in its window.", Double(c.jobsListed))
-            families.append(
-                Family(
-                    name: "ttsarchive_last_run_jobs_by_state", help: "Jobs listed by the last run, by state.",
-                    samples: c.jobsByState.sorted { $0.key < $1.key }.map { ([("state", $0.key)], Double($0.value)) }))
+            for (state, count) in c.jobsByState.sorted(by: { $0.key < $1.key }) {
+                gauge("last_run_jobs_by_state", "Jobs listed by the last run, by state.", Double(count), labels: [("state", state)])
+            }
             gauge("last_run_jobs_archived", "SUCCEED jobs in the last run's manifest.", Double(jobsArchived ?? m.jobs.count))
             gauge(
                 "last_run_jobs_already_archived", "Jobs of the window an earlier run had archived (overlap).", Double(c.jobsAlreadyArchived)
@@ -86,16 +82,7 @@ public struct RunMetrics: Sendable {
                 "manifest_head_info", "The manifest chain's head: its run id and the SHA-256 of its file.", 1,
                 labels: [("run_id", head.runID), ("sha256", head.sha256)])
         }
-        var text = "# ttsarchive \(ToolInfo.version): written at the end of every `ttsarchive run`.\n"
-        for family in families {
-            text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) gauge\n"
-            for sample in family.samples {
-                let labels =
-                    sample.labels.isEmpty ? "" : "{" + sample.labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
-                text += "\(family.name)\(labels) \(Self.format(sample.value))\n"
-            }
-        }
-        return text
+        return "# ttsarchive \(ToolInfo.version): written at the end of every `ttsarchive run`.\n" + registry.emitToString()
     }
 
     /// Writes the metrics atomically (temp file in the same folder, fsync, rename), so the
@@ -118,17 +105,5 @@ public struct RunMetrics: Sendable {
             steps += 1
         }
         return nil
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
-            of: "\n", with: "\\n")
-    }
-
-    static func format(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        if value == value.rounded(), abs(value) < 9e15 { return String(Int64(value)) }
-        return String(value)
     }
 }
