@@ -75,7 +75,7 @@ public struct NightlyRun: Sendable {
         let lister = JobLister(client: context.client, window: state.window)
         let tracker = RunTracker(start: now)
         var failures: [ManifestFailure] = []
-        var queue = ArtifactQueue()
+        var scheduler = NightScheduler(concurrency: options.concurrency)
         var open = OpenJobs()
         var stopError: (any Error)?
         var diskFault: DiskFault?
@@ -121,9 +121,9 @@ public struct NightlyRun: Sendable {
                     if link.kind == .audio { await durations.set(job.jobID, link.fileIndex, stored.audioDuration) }
                     continue
                 }
-                queue.push(ArtifactTask(
+                scheduler.handle(.listed([ArtifactTask(
                     jobID: job.jobID, kind: link.kind, fileIndex: link.fileIndex,
-                    audioFormat: job.audioFormat ?? .wav, url: link.url, listedAt: listedAt))
+                    audioFormat: job.audioFormat ?? .wav, url: link.url, listedAt: listedAt)]))
                 queued += 1
             }
             await dropIfDone(job.jobID, files: open.queued(job.jobID, artifacts: queued, files: job.files.count))
@@ -171,17 +171,17 @@ public struct NightlyRun: Sendable {
             failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "still \(entry.state) after the pending max age; no longer checked", attempts: 1))
         }
 
-        var listingDone = stopError != nil
+        if stopError != nil { scheduler.handle(.listingFailed) }
         let reporter = progress.map { ProgressTicker(report: $0) }
-        await withTaskGroup(of: (jobID: String, outcome: ArtifactOutcome).self) { group in
-            var inFlight = 0
-            while !Task.isCancelled && diskFault == nil {
-                while inFlight < options.concurrency, let task = queue.pop() {
+        // The loop only performs what the scheduler decides (NightScheduler: pure, tested alone).
+        let finish = await withTaskGroup(of: (jobID: String, outcome: ArtifactOutcome).self) { group in
+            while true {
+                if Task.isCancelled { scheduler.handle(.cancelled) }
+                switch scheduler.nextAction() {
+                case .fetch(let task):
                     tracker.linkStarted(task.listedAt)
                     group.addTask { (task.jobID, await downloader.download(task)) }
-                    inFlight += 1
-                }
-                if queue.count < options.concurrency && !listingDone {
+                case .list:
                     do {
                         if let jobs = try await lister.next() {
                             for job in jobs where options.shard?.owns(job.jobID) ?? true {
@@ -189,36 +189,36 @@ public struct NightlyRun: Sendable {
                                 else if job.jobState.isPending { pending.carry(job, now: now) }
                             }
                         } else {
-                            listingDone = true
+                            scheduler.handle(.listingEnded)
                         }
                     } catch {
                         if let fault = DiskFault(error) {
                             diskFault = fault
-                            group.cancelAll()
-                            break
+                            scheduler.handle(.diskFault)
+                        } else {
+                            stopError = error
+                            scheduler.handle(.listingFailed)
                         }
-                        stopError = error
-                        listingDone = true
                     }
-                    reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
-                    continue
-                }
-                guard inFlight > 0 else { break }
-                if let (jobID, outcome) = await group.next() {
-                    inFlight -= 1
+                    reporter?.tick(tracker.snapshot(queued: scheduler.queued, lister: await lister.snapshot))
+                case .awaitTransfer:
+                    guard let (jobID, outcome) = await group.next() else { preconditionFailure("the scheduler awaits a transfer it did not start") }
+                    scheduler.handle(.transferFinished)
                     if case .diskFault(let fault) = outcome {
-                        // Stop taking work; the transfers in flight see the cancellation.
-                        diskFault = fault
-                        group.cancelAll()
-                        break
+                        diskFault = diskFault ?? fault
+                        scheduler.handle(.diskFault)
+                        continue
                     }
                     tracker.record(outcome, failures: &failures)
                     await dropIfDone(jobID, files: open.finished(jobID))
-                    reporter?.tick(tracker.snapshot(queued: queue.count, lister: await lister.snapshot))
+                    reporter?.tick(tracker.snapshot(queued: scheduler.queued, lister: await lister.snapshot))
+                case .cancelTransfers:
+                    // In-flight transfers see the cancellation and abandon their temp files.
+                    group.cancelAll()
+                case .finish(let finish):
+                    return finish
                 }
             }
-            // Stopping: in-flight transfers see the cancellation and abandon their temp files.
-            for await (_, outcome) in group { tracker.record(outcome, failures: &failures) }
         }
         if let diskFault {
             // Nothing more is written: the journal keeps what was stored, the window stays open.
@@ -229,13 +229,12 @@ public struct NightlyRun: Sendable {
             try? await state.journal.close()
             throw TTSArchiveError(.unusableState, reason + "; the run stopped before publishing anything and its window stays open")
         }
-        let interrupted = Task.isCancelled
         let listing = await lister.snapshot
-        let complete = !interrupted && stopError == nil && listingDone && queue.count == 0
+        let complete = finish.complete
         if listing.shortfall > 0 {
             failures.append(ManifestFailure(jobID: "*", kind: nil, fileIndex: nil, error: "listing drifted: the API counted \(listing.serverCount) jobs, \(listing.listed) could be listed", attempts: 1))
         }
-        for entry in queue.drain() {
+        for entry in finish.notAttempted {
             failures.append(ManifestFailure(jobID: entry.jobID, kind: entry.kind, fileIndex: entry.fileIndex, error: "not attempted: the run was stopped", attempts: 0))
         }
         let relists = await book.relists
