@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through swift-nio; declared for the output layer's FileDescriptor writes.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // S3's XML responses and the CompleteMultipartUpload request, as Codable types.
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             swiftSettings: strict),
         // The commands: thin ArgumentParser types over TTSArchiveCore, and the one mapping from
