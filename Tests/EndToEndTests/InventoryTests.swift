@@ -28,12 +28,8 @@ struct InventoryTests {
         }
 
         func environment(alibabaSecret: String? = nil, volcengineSecret: String? = nil) -> [String: String] {
-            let c = inventory.config
-            return huawei.environment.merging([
-                "ALIBABA_CLOUD_ACCESS_KEY_ID": c.alibabaAccessKeyID,
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": alibabaSecret ?? c.alibabaAccessKeySecret,
-                "VOLC_ACCESSKEY": c.volcengineAccessKey, "VOLC_SECRETKEY": volcengineSecret ?? c.volcengineSecretKey,
-            ]) { $1 }
+            huawei.environment.merging(
+                InventoryTests.credentials(inventory.config, alibabaSecret: alibabaSecret, volcengineSecret: volcengineSecret)) { $1 }
         }
 
         func run(_ dir: ScratchDirectory, _ extra: [String] = [], environment: [String: String]? = nil) async throws
@@ -46,6 +42,15 @@ struct InventoryTests {
                     "--manifests", dir.sub("manifests"),
                 ] + extra, environment: environment ?? self.environment())
         }
+    }
+
+    /// The Alibaba and Volcengine keys a simulator accepts (or a wrong secret), as a user sets them.
+    static func credentials(_ c: InventorySimulatorConfig, alibabaSecret: String? = nil, volcengineSecret: String? = nil) -> [String: String] {
+        [
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": c.alibabaAccessKeyID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": alibabaSecret ?? c.alibabaAccessKeySecret,
+            "VOLC_ACCESSKEY": c.volcengineAccessKey, "VOLC_SECRETKEY": volcengineSecret ?? c.volcengineSecretKey,
+        ]
     }
 
     /// Every inventory manifest written, oldest first.

@@ -26,9 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let paths = try config.storePaths(store)
-            let objects = try paths.openLocalStore(create: false)
-            let limit = runs, manifests = paths.manifests
-            let report = try await Blocking.run { try StatusReport.gather(store: objects, manifests: manifests, runs: limit) }
+            let report = try await paths.statusReport(runs: runs)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
