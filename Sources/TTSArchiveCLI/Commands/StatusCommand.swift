@@ -8,8 +8,9 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show the last runs, carried-over pending jobs, the manifest head, the lock holder and the archive's size.",
         discussion: """
-            Reads the manifests folder and archive/state/ without changing anything and without taking the \
-            archive lock, so it is safe while a run is going. Exit 4 when the archive cannot be read.
+            Reads the archive, its manifests and lock (a folder or s3://) and the local run state (ARCHIVE/state, \
+            or --state) without changing anything and without taking the archive lock, so it is safe while a run \
+            is going. Exit 4 when the archive cannot be read.
             """
     )
 
