@@ -50,6 +50,20 @@ struct S3CommandsTests {
         #expect(report.runs.map(\.runID) == [head.runID])
         #expect(report.store.objects >= Set(try await night.manifest().jobs.flatMap(\.artifacts).map(\.sha256)).count)
         #expect(report.lock == nil && report.pending.isEmpty && report.unfinished == nil)
+
+        // A run holding the chain's lock in the bucket is shown, by the store's view of it.
+        let engine = HTTPEngine(maxTotal: 2, maxPerHost: 2)
+        defer { engine.shutdown() }
+        let client = try night.seaweed.client(engine: engine)
+        let lock = night.root.appending("archive")
+        let holder = LockHolder(host: "night-host", pid: 4242, startedAt: Timestamp.format(Date()), command: "ttsarchive run (held for the test)")
+        _ = try await client.put(
+            bucket: lock.bucket, key: lock.key("locks/run.json"), body: try S3Lock.encode(holder, token: "test", ttl: 600),
+            contentType: "application/json", ifAbsent: true)
+        let held = try await night.tool(["status"], stateHome: elsewhere.path)
+        try await client.delete(bucket: lock.bucket, key: lock.key("locks/run.json"))
+        #expect(held.status == 0, "\(held.stderr)")
+        #expect(held.stdout.contains("lock      held by `ttsarchive run (held for the test)` (pid 4242 on host night-host"), "\(held.stdout)")
     }
 
     @Test func report() async throws {
