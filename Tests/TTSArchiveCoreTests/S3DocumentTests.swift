@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TTSNative
+import TTSTestSupport
 @testable import TTSArchiveCore
 
 /// S3's XML bodies decoded as XML, whatever the store's formatting: entities, CDATA-free
@@ -68,5 +70,24 @@ struct S3DocumentTests {
         #expect(String(decoding: body, as: UTF8.self) == "<CompleteMultipartUpload>"
             + "<Part><PartNumber>1</PartNumber><ETag>&quot;aa&quot;</ETag></Part>"
             + "<Part><PartNumber>2</PartNumber><ETag>&quot;bb&quot;</ETag></Part></CompleteMultipartUpload>")
+    }
+
+    @Test("a listing longer than a page follows the store's continuation tokens (SeaweedFS)")
+    func pagedListingAgainstARealStore() async throws {
+        let seaweed = try await SeaweedFS.shared()
+        let engine = HTTPEngine(maxTotal: 4, maxPerHost: 4)
+        defer { engine.shutdown() }
+        let client = try seaweed.client(engine: engine)
+        let root = seaweed.freshLocation("paging")
+        // Names XML must escape, and one ending in a space.
+        let names = ["a&b.json", "c<d>.json", "e f .json", "g'h\".json", "plain.json"]
+        for (index, name) in names.enumerated() {
+            _ = try await client.put(
+                bucket: root.bucket, key: root.key(name), body: Array(repeating: UInt8(index), count: index + 1),
+                contentType: "application/json", ifAbsent: true)
+        }
+        let listed = try await client.list(bucket: root.bucket, prefix: root.key(""), pageSize: 2)
+        #expect(listed.map(\.key) == names.sorted().map(root.key))
+        #expect(listed.map(\.size) == names.sorted().map { Int64(names.firstIndex(of: $0)! + 1) })
     }
 }

@@ -190,12 +190,13 @@ public struct S3Client: Sendable {
         _ = try? await send("DELETE", bucket: bucket, key: key, query: [QueryItem("uploadId", uploadID)])
     }
 
-    /// Every key under `prefix` (ListObjectsV2, following continuation tokens).
-    public func list(bucket: String, prefix: String) async throws -> [S3ListedObject] {
+    /// Every key under `prefix` (ListObjectsV2, following continuation tokens; `pageSize` keys a
+    /// request, S3's own maximum by default).
+    public func list(bucket: String, prefix: String, pageSize: Int = 1000) async throws -> [S3ListedObject] {
         var out: [S3ListedObject] = []
         var token: String?
         repeat {
-            var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix), QueryItem("max-keys", "1000")]
+            var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix), QueryItem("max-keys", String(pageSize))]
             if let token { query.append(QueryItem("continuation-token", token)) }
             let response = try await send("GET", bucket: bucket, key: nil, query: query)
             guard response.status == 200 else { throw failure(response, "LIST", bucket, prefix) }
