@@ -2,7 +2,8 @@
 SWIFT      ?= swift
 CONFIG     ?= debug
 export TTSARCHIVE_WERROR ?= 1
-APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev libisal-dev pkg-config
+# libxml2: Foundation's XMLParser, which XMLCoder reads S3's answers with, loads it at run time.
+APT_PACKAGES := libcurl4-openssl-dev zlib1g-dev libisal-dev pkg-config libxml2
 # Reference tools the tests check our output against (PyPI): module name = package name.
 PY_PACKAGES  := bagit prometheus_client
 # What only the tests need: the report test renders the HTML report in headless Chromium

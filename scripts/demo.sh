@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make demo: starts the built-in MetaStudio simulator on loopback, runs a real nightly archive
-# against it into ./archive and ./manifests, verifies the archive, and prints where the manifest is.
+# make demo: starts the built-in MetaStudio and inventory simulators on loopback, runs a real
+# nightly archive with its inventory snapshot into ./archive and ./manifests, verifies the
+# archive, and prints where the manifest and the rendered report (archive/report.html) are.
 set -euo pipefail
 bin=${1:-.build/debug}
 jobs=${DEMO_JOBS:-300}
@@ -24,16 +25,16 @@ export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001
 export HUAWEICLOUD_SDK_SK=simulator-secret-key-not-a-real-secret-0001
 export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 
-echo "demo: ttsarchive run --endpoint $endpoint --since $since --until $until"
-status=0
-"$bin/ttsarchive" run --endpoint "$endpoint" --since "$since" --until "$until" || status=$?
-echo
-# Inventory snapshots of the three clouds (the simulator's test keys for Alibaba and Volcengine).
+# The night, then, under the same lock, inventory snapshots of the three clouds (Huawei quotas,
+# Alibaba ICE, Volcengine VMS; the simulator's test keys): their voices are the jobs' assets,
+# so the cross-reference prints matches, unknowns and orphans.
 inv="http://127.0.0.1:$(cat "$work/inventory-port")"
-echo "demo: ttsarchive inventory (Huawei quotas, Alibaba ICE, Volcengine VMS)"
+echo "demo: ttsarchive run --inventory --endpoint $endpoint --since $since --until $until"
+status=0
 ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tSimulatorKey0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=sim-alibaba-secret-0001 \
 VOLC_ACCESSKEY=AKLTsimulator0001 VOLC_SECRETKEY=sim-volcengine-secret-0001 \
-  "$bin/ttsarchive" inventory --endpoint "$endpoint" --alibaba-endpoint "$inv" --volcengine-endpoint "$inv" || status=$?
+  "$bin/ttsarchive" run --endpoint "$endpoint" --since "$since" --until "$until" \
+  --inventory --alibaba-endpoint "$inv" --volcengine-endpoint "$inv" || status=$?
 echo
 echo "demo: ttsarchive verify"
 "$bin/ttsarchive" verify
@@ -42,4 +43,6 @@ sample=$(find archive/sha256 -name '*.gz' | shuf -n 50 --random-source=<(yes))
 [ -z "$sample" ] || { echo "$sample" | xargs gunzip -t && echo "demo: gunzip -t: $(echo "$sample" | wc -l) sampled objects OK"; }
 echo
 echo "demo: manifest: manifests/$(sed -n 's/.*"file":"\([^"]*\)".*/\1/p' manifests/HEAD.json)  (head: manifests/HEAD.json)"
+"$bin/ttsarchive" report --out archive/report.html > /dev/null
+echo "demo: report: $(pwd)/archive/report.html"
 exit $status

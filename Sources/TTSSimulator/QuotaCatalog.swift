@@ -29,16 +29,19 @@ enum QuotaCatalog {
         }
     }
 
+    /// The resources: first one per voice trained on Huawei (``VoiceAssets``), then packages
+    /// not bound to any voice yet; `count` (else the trained voices and a seeded 5…9 more) in all.
     static func resources(seed: UInt64, count: Int? = nil) -> [Resource] {
         var rng = SeededRandom(seed: seed, stream: "quotas")
         let types = ["BASIC", "MIDDLE", "ADVANCE", "THIRD_PARTY", "FLEXUS", "TTS_CMWW"]
-        let drawn = rng.int(in: 5...9)
-        return (0..<(count ?? drawn)).map { _ in
+        let trained = VoiceAssets(seed: seed).trainedOnHuawei
+        let drawn = trained.count + rng.int(in: 5...9)
+        return (0..<(count ?? drawn)).map { index in
             let total = rng.int(in: 1...20)
             return Resource(
                 operationType: rng.pick(["ADD", "UPDATE", "FREEZE", "UNFREEZE", "REBIND"]),
                 source: rng.pick(["PURCHASED", "SP_ALLOCATED", "ADMIN_ALLOCATED"]),
-                assetID: rng.chance(0.5) ? rng.hex(32) : nil, resourceID: rng.hex(32), total: total,
+                assetID: index < trained.count ? trained[index] : nil, resourceID: rng.hex(32), total: total,
                 available: rng.int(in: 0...total), type: rng.pick(types),
                 chargeMode: rng.pick(["ON_DEMAND", "PERIODIC", "ONE_TIME"]),
                 expireTime: 1_767_225_600 + Int64(rng.int(in: 0...(365 * 86_400))), status: rng.chance(0.85) ? 1 : 0)

@@ -30,8 +30,7 @@ struct WorldGenerator: Sendable {
 
     init(config: SimulatorConfig) {
         self.config = config
-        var rng = SeededRandom(seed: config.seed, stream: "assets")
-        self.assets = (0..<12).map { _ in rng.hex(32) }
+        self.assets = VoiceAssets(seed: config.seed).used
         self.giantsLeft = config.giantAudioBytes == nil ? 0 : config.giantAudioCount
     }
 

@@ -28,12 +28,8 @@ struct InventoryTests {
         }
 
         func environment(alibabaSecret: String? = nil, volcengineSecret: String? = nil) -> [String: String] {
-            let c = inventory.config
-            return huawei.environment.merging([
-                "ALIBABA_CLOUD_ACCESS_KEY_ID": c.alibabaAccessKeyID,
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET": alibabaSecret ?? c.alibabaAccessKeySecret,
-                "VOLC_ACCESSKEY": c.volcengineAccessKey, "VOLC_SECRETKEY": volcengineSecret ?? c.volcengineSecretKey,
-            ]) { $1 }
+            huawei.environment.merging(
+                InventoryTests.credentials(inventory.config, alibabaSecret: alibabaSecret, volcengineSecret: volcengineSecret)) { $1 }
         }
 
         func run(_ dir: ScratchDirectory, _ extra: [String] = [], environment: [String: String]? = nil) async throws
@@ -46,6 +42,15 @@ struct InventoryTests {
                     "--manifests", dir.sub("manifests"),
                 ] + extra, environment: environment ?? self.environment())
         }
+    }
+
+    /// The Alibaba and Volcengine keys a simulator accepts (or a wrong secret), as a user sets them.
+    static func credentials(_ c: InventorySimulatorConfig, alibabaSecret: String? = nil, volcengineSecret: String? = nil) -> [String: String] {
+        [
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": c.alibabaAccessKeyID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": alibabaSecret ?? c.alibabaAccessKeySecret,
+            "VOLC_ACCESSKEY": c.volcengineAccessKey, "VOLC_SECRETKEY": volcengineSecret ?? c.volcengineSecretKey,
+        ]
     }
 
     /// Every inventory manifest written, oldest first.
@@ -181,5 +186,50 @@ struct InventoryTests {
         let result = try await ToolProcess.run(["inventory", "--archive", dir.sub("archive"), "--manifests", dir.sub("manifests")])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("VOLC_ACCESSKEY"))
+    }
+
+    @Test("run --inventory on a local archive: the snapshot follows the night under its lock, and reads its manifest")
+    func runInventoryLocally() async throws {
+        // Every ICE and VMS page is throttled three times first: the snapshot takes seconds,
+        // long enough to look at the lock while it runs.
+        let clouds = try await Clouds.start {
+            $0.throttleRate = 1
+            $0.faultAttempts = 3
+        }
+        defer { Task { await clouds.stop() } }
+        let dir = ScratchDirectory("run-inventory")
+        let arguments = clouds.huawei.runArguments(
+            dir, extra: ["--inventory", "--alibaba-endpoint", clouds.inventory.alibabaURL, "--volcengine-endpoint", clouds.inventory.volcengineURL])
+        let environment = clouds.environment()
+        let running = Task { try await ToolProcess.run(arguments, environment: environment) }
+        // Once the night's HEAD is written, the snapshot is under way: the lock must still be held.
+        let lock = ArchiveLock.path(archive: dir.sub("archive"))
+        var heldAfterTheNight: Bool?
+        for _ in 0..<2_400 where heldAfterTheNight == nil {
+            if FileManager.default.fileExists(atPath: dir.sub("manifests/HEAD.json")) {
+                heldAfterTheNight = FileManager.default.fileExists(atPath: lock)
+            } else {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+        }
+        let result = try await running.value
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(heldAfterTheNight == true, "the lock was let go before the snapshot")
+        #expect(result.stdout.contains("inventory: asset_ids:") && result.stdout.contains("inventory: manifest "), "\(result.stdout)")
+        let head = try RunFiles(dir: dir).head()
+        let manifests = try Self.manifests(dir)
+        #expect(manifests.count == 1)
+        #expect(manifests.first?.crossReference?.runManifest == ManifestLink(runID: head.runID, sha256: head.sha256))
+        #expect(manifests.first?.clouds.values.allSatisfy { $0.error == nil } == true)
+        #expect(!FileManager.default.fileExists(atPath: lock), "released after the snapshot")
+    }
+
+    @Test("run --inventory refuses --dry-run and --shard (exit 2, before any request)")
+    func runInventoryRefusals() async throws {
+        let shard = ["--shard", "0/2", "--run-group", "g", "--since", SimHarness.since, "--until", SimHarness.until]
+        for extra in [["--dry-run"], shard] {
+            let result = try await ToolProcess.run(["run", "--inventory", "--endpoint", "http://127.0.0.1:9"] + extra)
+            #expect(result.status == 2 && result.stderr.contains("--inventory"), "\(result.stderr)")
+        }
     }
 }

@@ -103,7 +103,7 @@ final class LockedData: @unchecked Sendable {
 }
 
 /// A fresh temporary directory per test, removed when the test ends.
-final class ScratchDirectory {
+final class ScratchDirectory: Sendable {
     let path: String
     init(_ name: String = "e2e") {
         path = NSTemporaryDirectory() + "ttsarchive-\(name)-\(UUID().uuidString)"

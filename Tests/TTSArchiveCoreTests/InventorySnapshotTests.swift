@@ -47,7 +47,7 @@ struct InventorySnapshotTests {
         #expect(other.bytes != one.bytes, "the scope is part of what was snapshotted")
     }
 
-    @Test("cross-reference counts distinct asset ids and lists the unmatched, sorted")
+    @Test("cross-reference counts distinct asset ids and lists the unmatched and the orphans, sorted")
     func crossReference() throws {
         let resources = try [
             record(#"{"resource_id":"r1","asset_id":"A"}"#, id: "r1"), record(#"{"resource_id":"r2"}"#, id: "r2"),
@@ -60,6 +60,8 @@ struct InventorySnapshotTests {
         #expect(cross.matched == 1)
         #expect(cross.unmatched == 2)
         #expect(cross.unmatchedAssetIDs == ["B", "Z"])
+        #expect(cross.orphans == 1)
+        #expect(cross.orphanAssetIDs == ["C"])
     }
 
     @Test("exit code: 0 all ok, 1 some failed, 3 only when every cloud failed on authentication")

@@ -31,48 +31,36 @@ struct InventoryCommand: AsyncParsableCommand {
             let engine = HTTPEngine(
                 maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: APIOptions.minimumTransferTime)
             defer { engine.shutdown() }
-            let transport = APITransport(engine: engine, policy: .api, logger: logger)
-            var sources: [any InventorySource] = []
-            for cloud in try clouds.selectedClouds(environment: environment, tokenFile: api.tokenFile) {
-                switch cloud {
-                case .huawei:
-                    let client = MetaStudioClient(
-                        endpoint: try api.resolvedEndpoint(),
-                        projectID: try HuaweiCredentials.projectID(explicit: api.projectID, environment: environment),
-                        credentials: try HuaweiCredentials.load(environment: environment, tokenFile: api.tokenFile),
-                        transport: transport)
-                    sources.append(HuaweiQuotaClient(client: client, pageSize: clouds.pageSize))
-                case .alibaba:
-                    sources.append(try clouds.alibabaSource(environment: environment, transport: transport, allowHTTP: api.allowHTTP))
-                case .volcengine:
-                    sources.append(try clouds.volcengineSource(environment: environment, transport: transport, allowHTTP: api.allowHTTP))
-                }
-            }
-            let runner = InventoryRunner(
-                store: try store.openLocalStore(create: true), manifests: try ManifestDirectory(path: store.manifests),
-                logger: logger)
+            let sources = try clouds.sources(environment: environment, api: api, engine: engine, logger: logger)
+            let opened = try await store.open(create: true, engine: engine, allowHTTP: api.allowHTTP, logger: logger).archive
+            let runner = InventoryRunner(store: opened.objects, manifests: try opened.manifestDirectory(), logger: logger)
             let outcome = try await runner.run(sources)
-            report(outcome)
+            if json {
+                Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
+            } else {
+                Self.describe(outcome).forEach { Console.out($0) }
+            }
             if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
         }
     }
 
-    private func report(_ outcome: InventoryOutcome) {
-        if json {
-            Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
-            return
-        }
+    /// The lines people read about a snapshot (also after `run --inventory`).
+    static func describe(_ outcome: InventoryOutcome) -> [String] {
+        var lines: [String] = []
         for (name, entry) in outcome.manifest.clouds.sorted(by: { $0.key < $1.key }) {
             if let error = entry.error {
-                Console.out("\(name): FAILED: \(error.message)")
+                lines.append("\(name): FAILED: \(error.message)")
             } else {
                 let object = entry.object.map { String($0.prefix(16)) } ?? "-"
-                Console.out("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
+                lines.append("\(name): \(entry.recordCount) records, object \(object)… (\(entry.objectNew == true ? "new" : "unchanged")), \(entry.pages) pages")
             }
         }
         if let cross = outcome.manifest.crossReference {
-            Console.out("asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched")
+            lines.append(
+                "asset_ids: \(cross.assetIDs) archived, \(cross.matched) matched, \(cross.unmatched) unmatched (unknown to Huawei), "
+                    + "\(cross.orphans ?? 0) orphans (Huawei voices no archived job used)")
         }
-        Console.out("manifest \(outcome.file) sha256 \(outcome.sha256)")
+        lines.append("manifest \(outcome.file) sha256 \(outcome.sha256)")
+        return lines
     }
 }

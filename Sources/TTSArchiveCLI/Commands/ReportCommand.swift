@@ -28,14 +28,10 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let paths = try config.storePaths(store)
-            let objects = try paths.openLocalStore(create: false)
-            let limit = runs, manifests = paths.manifests, target = out
-            let count = try await Blocking.run {
-                let status = try StatusReport.gather(store: objects, manifests: manifests, runs: limit)
-                try HTMLReport(status: status).write(to: target)
-                return status.runs.count
-            }
-            Console.out("report \(target): \(count) run(s)")
+            let status = try await paths.statusReport(runs: runs)
+            let target = out
+            try await Blocking.run { try HTMLReport(status: status).write(to: target) }
+            Console.out("report \(target): \(status.runs.count) run(s)")
         }
     }
 }

@@ -34,8 +34,12 @@ struct RunCommand: AsyncParsableCommand {
     var shard: ShardArgument?
     @Option(name: .customLong("run-group"), help: ArgumentHelp("The sharded night this shard belongs to; the last shard to finish merges it.", valueName: "id"))
     var runGroup: String?
+    @Flag(help: "After the night, still holding its lock, snapshot the clouds' voice inventories (as `ttsarchive inventory`).")
+    var inventory = false
+    @OptionGroup(title: "Inventory (with --inventory)") var clouds: InventoryOptions
 
     func validate() throws {
+        try validateInventory()
         if !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
         if shard != nil {
             guard runGroup != nil else { throw ValidationError("--shard needs --run-group ID (the same for every shard of the night)") }
@@ -72,6 +76,7 @@ struct RunCommand: AsyncParsableCommand {
                 transferTimeout: api.transferDeadline(largest: maxFileSize.bytes))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger, environment: environment)
+            let inventorySources = try inventorySources(environment: environment, engine: engine, logger: logger)
             var options = RunOptions()
             options.since = since?.date
             options.until = until?.date
@@ -105,8 +110,12 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger)
             if let lock { context.lockLost = { lock.lostReason } }
             let outcome: RunOutcome
+            var inventoryExit: Int32 = 0
             do {
                 outcome = try await execute(context: context, options: options, lock: lock, metrics: &metrics)
+                if inventory, lock?.lostReason == nil {
+                    inventoryExit = try await snapshotInventory(inventorySources, opened: opened, manifests: manifests, logger: logger)
+                }
             } catch {
                 await lock?.release()
                 if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
@@ -118,7 +127,9 @@ struct RunCommand: AsyncParsableCommand {
             if let shard = options.shard, let runGroup, outcome.manifest.complete {
                 try await mergeIfLast(opened: opened, manifests: manifests, group: runGroup, count: shard.count)
             }
-            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+            // The night's own code first; a clean night with a failed snapshot still alerts.
+            let code = outcome.exitCode != 0 ? outcome.exitCode : inventoryExit
+            if code != 0 { throw ExitCode(code) }
         } catch {
             // Ended before an outcome (lock held, unusable archive, credentials): still a failed run to alert on.
             let code = (error as? ExitCode)?.rawValue ?? ExitStatus.code(for: error)

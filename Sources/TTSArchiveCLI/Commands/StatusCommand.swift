@@ -8,8 +8,9 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show the last runs, carried-over pending jobs, the manifest head, the lock holder and the archive's size.",
         discussion: """
-            Reads the manifests folder and archive/state/ without changing anything and without taking the \
-            archive lock, so it is safe while a run is going. Exit 4 when the archive cannot be read.
+            Reads the archive, its manifests and lock (a folder or s3://) and the local run state (ARCHIVE/state, \
+            or --state) without changing anything and without taking the archive lock, so it is safe while a run \
+            is going. Exit 4 when the archive cannot be read.
             """
     )
 
@@ -26,9 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await mappingErrors {
             let paths = try config.storePaths(store)
-            let objects = try paths.openLocalStore(create: false)
-            let limit = runs, manifests = paths.manifests
-            let report = try await Blocking.run { try StatusReport.gather(store: objects, manifests: manifests, runs: limit) }
+            let report = try await paths.statusReport(runs: runs)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

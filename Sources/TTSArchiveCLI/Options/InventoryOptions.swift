@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TTSArchiveCore
+import TTSNative
 
 /// Which clouds `ttsarchive inventory` snapshots, and where their APIs are.
 struct InventoryOptions: ParsableArguments {
@@ -52,6 +53,20 @@ struct InventoryOptions: ParsableArguments {
                 "no cloud credentials are set: set \(InventoryCloud.allCases.map(\.credentialHint).joined(separator: "; or ")), or name clouds with --huawei/--alibaba/--volcengine")
         }
         return clouds
+    }
+
+    /// The listers of the clouds asked for, over `engine`; Huawei's through the MetaStudio
+    /// client the API options make.
+    func sources(environment: [String: String], api: APIOptions, engine: HTTPEngine, logger: Logger) throws -> [any InventorySource] {
+        let transport = APITransport(engine: engine, policy: .api, logger: logger)
+        return try selectedClouds(environment: environment, tokenFile: api.tokenFile).map { cloud -> any InventorySource in
+            switch cloud {
+            case .huawei:
+                return HuaweiQuotaClient(client: try api.makeClient(engine: engine, logger: logger, environment: environment), pageSize: pageSize)
+            case .alibaba: return try alibabaSource(environment: environment, transport: transport, allowHTTP: api.allowHTTP)
+            case .volcengine: return try volcengineSource(environment: environment, transport: transport, allowHTTP: api.allowHTTP)
+            }
+        }
     }
 
     /// The Alibaba lister; credentials are required once Alibaba is asked for.

@@ -40,12 +40,9 @@ struct StoreOptions: ParsableArguments {
         APIOptions.derivedDeadline(largest: S3ObjectStore.largestTransfer(partSize: Int(s3PartSize.bytes)))
     }
 
-    var usesS3: Bool { archive.hasPrefix("s3://") || manifests.hasPrefix("s3://") }
-
-    /// Opens a local store (`status`, `report`: they read the state folder beside it).
-    func openLocalStore(create: Bool) throws -> LocalObjectStore {
-        if usesS3 { throw TTSArchiveError(.configuration, "this command reads a local archive and its state folder; s3:// is not supported here") }
-        return try LocalObjectStore(root: archive, create: create)
+    /// What `status` and `report` show, read like an audit reads (read-only, manifests fresh).
+    func statusReport(runs: Int) async throws -> StatusReport {
+        try await withAuditedArchive { try await $0.statusReport(archive: archive, manifests: manifests, runs: runs) }
     }
 
     /// Opens the archive for a command that audits it (`verify`, `restore`, `export`): manifests

@@ -87,6 +87,11 @@ public struct InventoryCrossReference: Sendable, Codable, Hashable {
     public var unmatched: Int
     /// Sorted.
     public var unmatchedAssetIDs: [String]
+    /// Huawei resources' asset ids that no archived job names: voices trained and paid for but
+    /// not used by the archived nights. Nil in manifests written before orphans were counted.
+    public var orphans: Int?
+    /// Sorted.
+    public var orphanAssetIDs: [String]?
     /// Why the cross-reference is incomplete or missing (Huawei failed, a manifest unreadable).
     public var note: String?
 
@@ -98,16 +103,17 @@ public struct InventoryCrossReference: Sendable, Codable, Hashable {
         let known = Set(resources.compactMap { $0.body["asset_id"]?.scalarText })
         let distinct = Set(archived)
         let unmatched = distinct.subtracting(known).sorted()
+        let orphans = known.subtracting(distinct).sorted()
         return InventoryCrossReference(
             runManifest: runManifest, manifestsRead: manifestsRead, jobsWithAssetID: archived.count,
             assetIDs: distinct.count, matched: distinct.count - unmatched.count, unmatched: unmatched.count,
-            unmatchedAssetIDs: unmatched, note: note)
+            unmatchedAssetIDs: unmatched, orphans: orphans.count, orphanAssetIDs: orphans, note: note)
     }
 
     enum CodingKeys: String, CodingKey {
-        case matched, unmatched, note
+        case matched, unmatched, note, orphans
         case runManifest = "run_manifest", manifestsRead = "manifests_read", jobsWithAssetID = "jobs_with_asset_id"
-        case assetIDs = "asset_ids", unmatchedAssetIDs = "unmatched_asset_ids"
+        case assetIDs = "asset_ids", unmatchedAssetIDs = "unmatched_asset_ids", orphanAssetIDs = "orphan_asset_ids"
     }
 }
 

@@ -14,7 +14,7 @@ public struct CloudInventoryResult: Sendable {
 /// What an inventory run wrote: the manifest, its file and digest.
 public struct InventoryOutcome: Sendable {
     public var manifest: InventoryManifest
-    /// Path of `inventory-<timestamp>.json`.
+    /// Where `inventory-<timestamp>.json` is: a local path, or under the `s3://` manifests.
     public var file: String
     /// SHA-256 of the manifest's bytes.
     public var sha256: String
@@ -69,9 +69,9 @@ public struct InventoryRunner: Sendable {
             clouds: Dictionary(uniqueKeysWithValues: results.map { ($0.cloud.rawValue, $0.entry) }),
             crossReference: crossReference)
         let bytes = try manifest.encoded()
-        let path = manifests.path + "/" + name
-        try await Blocking.run { try POSIXFile.writeAtomically(bytes, to: path) }
-        return InventoryOutcome(manifest: manifest, file: path, sha256: SHA256.hash(data: bytes).hexString)
+        // Published beside the run manifests (for `s3://` manifests, in the bucket); never replaced.
+        let sha256 = try await manifests.writeFile(name, bytes: bytes, replace: false)
+        return InventoryOutcome(manifest: manifest, file: manifests.display(name), sha256: sha256)
     }
 
     /// Matches the asset ids of every job in the run-manifest chain against Huawei's resources.

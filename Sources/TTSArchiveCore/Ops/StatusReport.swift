@@ -44,10 +44,22 @@ public struct StatusReport: Sendable, Codable {
         case generatedAt = "generated_at", unreadableManifests = "unreadable_manifests", lastCompleteUntil = "last_complete_until"
     }
 
-    /// Reads everything from an existing store and manifests folder.
+    /// Reads everything from an existing local store, its state folder and a manifests folder.
     public static func gather(store: LocalObjectStore, manifests: String, runs limit: Int, now: Date = Date()) throws -> StatusReport {
-        let history = RunHistory.load(manifests: manifests, limit: limit)
-        let headData = FileManager.default.contents(atPath: manifests + "/HEAD.json")
+        try gather(
+            objects: store, manifests: manifests, manifestsPath: manifests, stateDirectory: store.root + "/state",
+            lock: ArchiveLock.inspect(archive: store.root, now: now), runs: limit, now: now)
+    }
+
+    /// Reads everything from a store on either backend: `manifests` is what people are shown,
+    /// `manifestsPath` the local folder (or working copy) read; `lock` was read by the caller,
+    /// which knows the backend. Blocking.
+    public static func gather(
+        objects store: any ObjectStore, manifests: String, manifestsPath: String, stateDirectory: String, lock: LockStatus?,
+        runs limit: Int, now: Date = Date()
+    ) throws -> StatusReport {
+        let history = RunHistory.load(manifests: manifestsPath, limit: limit)
+        let headData = FileManager.default.contents(atPath: manifestsPath + "/HEAD.json")
         let head = try headData.map { data in
             do {
                 return try JSONDecoder().decode(ManifestHead.self, from: data)
@@ -55,7 +67,6 @@ public struct StatusReport: Sendable, Codable {
                 throw TTSArchiveError(.unusableState, "\(manifests)/HEAD.json is unreadable; `ttsarchive verify` the chain")
             }
         }
-        let stateDirectory = store.root + "/state"
         var figures = StoreFigures(objects: 0, storedBytes: 0, otherFiles: 0)
         for entry in try store.listEntries() {
             if entry.digest != nil {
@@ -66,11 +77,11 @@ public struct StatusReport: Sendable, Codable {
             }
         }
         return StatusReport(
-            archive: store.root, manifests: manifests, generatedAt: Timestamp.format(now), head: head,
+            archive: store.location, manifests: manifests, generatedAt: Timestamp.format(now), head: head,
             runs: history.runs.reversed(), unreadableManifests: history.unreadable,
             pending: try PendingJobs.load(stateDirectory).jobs.values.sorted { $0.jobID < $1.jobID },
             owed: try OwedWork.load(stateDirectory).summary,
-            lock: ArchiveLock.inspect(archive: store.root, now: now),
+            lock: lock,
             unfinished: unfinishedRun(stateDirectory), lastCompleteUntil: lastComplete(stateDirectory), store: figures)
     }
 

@@ -61,7 +61,7 @@ extension S3Client {
         let encoded = "/\(bucket)/\(source)".addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/\(bucket)/\(source)"
         let response = try await send("PUT", bucket: bucket, key: target, headers: [HTTPHeader("x-amz-copy-source", encoded)])
         // A 200 may still carry an error document (S3 reports late copy failures that way).
-        guard response.status == 200, S3XML(response.body).first("Code") == nil else {
+        guard response.status == 200, S3Document.errorCode(response.body) == nil else {
             throw S3Error.from(status: response.status == 200 ? 500 : response.status, body: response.body, operation: Self.describe("COPY to", bucket, target))
         }
     }

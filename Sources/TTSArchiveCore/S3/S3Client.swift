@@ -112,7 +112,9 @@ public struct S3Client: Sendable {
 
     private func created(_ response: APIResponse, _ method: String, _ bucket: String, _ key: String) throws -> S3PutOutcome {
         switch response.status {
-        case 200: return .created(etag: Self.unquote(response.head.value("etag") ?? S3XML(response.body).first("ETag") ?? ""))
+        case 200:
+            let etag = response.head.value("etag") ?? S3Document.decode(S3Document.CompleteMultipartUploadResult.self, from: response.body)?.eTag
+            return .created(etag: Self.unquote(etag ?? ""))
         // 412: If-None-Match refused; 409: a concurrent conditional write of the same key won.
         case 412, 409: return .alreadyExists
         default: throw failure(response, method, bucket, key)
@@ -145,7 +147,9 @@ public struct S3Client: Sendable {
     public func createMultipartUpload(bucket: String, key: String, contentType: String, metadata: [String: String]) async throws -> String {
         let headers = Self.objectHeaders(contentType: contentType, md5: nil, metadata: metadata, ifAbsent: false)
         let response = try await send("POST", bucket: bucket, key: key, query: [QueryItem("uploads", "")], headers: headers)
-        guard response.status == 200, let id = S3XML(response.body).first("UploadId"), !id.isEmpty else {
+        guard response.status == 200, let id = S3Document.decode(S3Document.InitiateMultipartUploadResult.self, from: response.body)?.uploadID,
+            !id.isEmpty
+        else {
             throw failure(response, "POST", bucket, key)
         }
         return id
@@ -171,13 +175,11 @@ public struct S3Client: Sendable {
     public func completeMultipartUpload(
         bucket: String, key: String, uploadID: String, parts: [String], ifAbsent: Bool
     ) async throws -> S3PutOutcome {
-        var xml = "<CompleteMultipartUpload>"
-        for (index, etag) in parts.enumerated() { xml += "<Part><PartNumber>\(index + 1)</PartNumber><ETag>\"\(etag)\"</ETag></Part>" }
-        xml += "</CompleteMultipartUpload>"
+        let body = try S3Document.CompleteMultipartUpload(etags: parts).encoded()
         let headers = ifAbsent ? [HTTPHeader("If-None-Match", "*")] : []
-        let response = try await send("POST", bucket: bucket, key: key, query: [QueryItem("uploadId", uploadID)], headers: headers, body: Array(xml.utf8))
+        let response = try await send("POST", bucket: bucket, key: key, query: [QueryItem("uploadId", uploadID)], headers: headers, body: body)
         // S3 may answer 200 with an <Error> body when completion fails late.
-        if response.status == 200, let code = S3XML(response.body).first("Code") {
+        if response.status == 200, let code = S3Document.errorCode(response.body) {
             throw S3Error(.failed, operation: Self.describe("POST complete", bucket, key), status: 200, s3Code: code)
         }
         return try created(response, "POST complete", bucket, key)
@@ -188,21 +190,21 @@ public struct S3Client: Sendable {
         _ = try? await send("DELETE", bucket: bucket, key: key, query: [QueryItem("uploadId", uploadID)])
     }
 
-    /// Every key under `prefix` (ListObjectsV2, following continuation tokens).
-    public func list(bucket: String, prefix: String) async throws -> [S3ListedObject] {
+    /// Every key under `prefix` (ListObjectsV2, following continuation tokens; `pageSize` keys a
+    /// request, S3's own maximum by default).
+    public func list(bucket: String, prefix: String, pageSize: Int = 1000) async throws -> [S3ListedObject] {
         var out: [S3ListedObject] = []
         var token: String?
         repeat {
-            var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix), QueryItem("max-keys", "1000")]
+            var query = [QueryItem("list-type", "2"), QueryItem("prefix", prefix), QueryItem("max-keys", String(pageSize))]
             if let token { query.append(QueryItem("continuation-token", token)) }
             let response = try await send("GET", bucket: bucket, key: nil, query: query)
             guard response.status == 200 else { throw failure(response, "LIST", bucket, prefix) }
-            let xml = S3XML(response.body)
-            for entry in xml.blocks("Contents") {
-                guard let key = entry.first("Key") else { continue }
-                out.append(S3ListedObject(key: key, size: entry.first("Size").flatMap { Int64($0) } ?? 0))
+            guard let page = S3Document.decode(S3Document.ListBucketResult.self, from: response.body) else {
+                throw S3Error(.failed, operation: Self.describe("LIST", bucket, prefix), status: 200, detail: "the answer is not a ListBucketResult")
             }
-            token = xml.first("IsTruncated") == "true" ? xml.first("NextContinuationToken") : nil
+            out += (page.contents ?? []).map { S3ListedObject(key: $0.key, size: $0.size) }
+            token = page.isTruncated == true ? page.nextContinuationToken : nil
         } while token != nil
         return out
     }
@@ -217,7 +219,7 @@ public struct S3Client: Sendable {
     public func createBucket(_ bucket: String) async throws {
         let response = try await send("PUT", bucket: bucket, key: nil)
         if response.status == 200 { return }
-        let code = S3XML(response.body).first("Code")
+        let code = S3Document.errorCode(response.body)
         if response.status == 409, code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists" { return }
         throw failure(response, "PUT bucket", bucket, nil)
     }

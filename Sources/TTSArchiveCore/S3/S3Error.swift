@@ -52,10 +52,10 @@ public struct S3Error: Error, Sendable, CustomStringConvertible, ExitCoded {
 
     /// Classifies an error answer by its status and S3 code.
     static func from(status: Int, body: [UInt8], operation: String) -> S3Error {
-        let xml = S3XML(body)
-        let s3Code = xml.first("Code")
-        var detail = xml.first("Message") ?? ""
-        if let id = xml.first("RequestId") { detail += detail.isEmpty ? "request id \(id)" : ", request id \(id)" }
+        let document = S3Document.decode(S3Document.ErrorBody.self, from: body)
+        let s3Code = document?.code
+        var detail = document?.message ?? ""
+        if let id = document?.requestID { detail += detail.isEmpty ? "request id \(id)" : ", request id \(id)" }
         let auth: Set<String> = ["SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "InvalidToken", "ExpiredToken",
                                  "AuthorizationHeaderMalformed", "RequestTimeTooSkewed", "InvalidSecurity"]
         if status == 401 || status == 403 || s3Code.map(auth.contains) == true {

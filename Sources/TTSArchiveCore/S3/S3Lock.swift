@@ -145,6 +145,24 @@ public final class S3Lock: Sendable {
         return Timestamp.parse(body.expiresAt).map { $0 < localNow } ?? true
     }
 
+    /// What a reader makes of a lock it found: who holds it, since when, and whether its lease
+    /// is over by the store's clock (then `alive` is false; a live lease's holder is unknowable).
+    static func describe(_ found: S3VersionedObject, body: Body?, path: String, localNow: Date) -> (LockStatus, expired: Bool) {
+        let expired = expired(found, body: body, localNow: localNow)
+        let status = LockStatus(
+            holder: body?.holder, path: path, ageSeconds: body?.holder.age(now: found.serverDate ?? localNow),
+            sameHost: body?.holder.host == ArchiveLock.localHost(), alive: expired ? false : nil)
+        return (status, expired)
+    }
+
+    /// Reads `locks/<name>.json` under `root` without taking it, for `status`: nil when free.
+    public static func inspect(_ name: String, in root: S3Location, client: S3Client) async throws -> LockStatus? {
+        let key = root.key("locks/\(name).json")
+        guard let found = try await client.getVersioned(bucket: root.bucket, key: key) else { return nil }
+        let body = try? JSONDecoder().decode(Body.self, from: Data(found.body))
+        return describe(found, body: body, path: "s3://\(root.bucket)/\(key)", localNow: Date()).0
+    }
+
     /// Takes `locks/<name>.json` under `root`, waiting up to `wait` seconds for a live holder.
     /// Throws ``ArchiveLockError`` (exit 4) when it stays held.
     public static func acquire(
@@ -174,14 +192,10 @@ public final class S3Lock: Sendable {
                 continue
             }
             guard let found else { continue }  // released meanwhile: race for it again
-            let now = Date()
             let current = try? JSONDecoder().decode(Body.self, from: Data(found.body))
             // Our own create landed but its answer was lost (a retried request saw 412).
             if current?.token == token { return taken(found.etag, replaced: nil) }
-            let expired = Self.expired(found, body: current, localNow: now)
-            let status = LockStatus(
-                holder: current?.holder, path: display, ageSeconds: current?.holder.age(now: found.serverDate ?? now),
-                sameHost: current?.holder.host == ArchiveLock.localHost(), alive: expired ? false : nil)
+            let (status, expired) = Self.describe(found, body: current, path: display, localNow: Date())
             if expired || breakLock {
                 // Replace exactly the version we judged: a rival that renewed or took it first
                 // makes this a 412, and we look again.

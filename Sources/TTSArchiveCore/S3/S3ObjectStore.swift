@@ -51,10 +51,11 @@ public struct S3ObjectStore: ObjectStore {
         self.spoolDirectory = spoolDirectory
     }
 
-    /// Keys of ours that are not objects: the marker, a README, the lock area and quarantined
-    /// (damaged) objects.
+    /// Keys of ours that are not objects: the marker, a README, a rendered `report.html`, the
+    /// lock area and quarantined (damaged) objects.
     private func isBookkeeping(_ relative: String) -> Bool {
-        relative == LocalObjectStore.markerName || relative == "README.md" || relative.hasPrefix("locks/") || relative.hasPrefix("quarantine/")
+        relative == LocalObjectStore.markerName || relative == "README.md" || relative == "report.html" || relative.hasPrefix("locks/")
+            || relative.hasPrefix("quarantine/")
     }
 
     /// Moves a damaged object aside to `quarantine/<64 hex>.<UTC time>.gz`: a server-side copy,

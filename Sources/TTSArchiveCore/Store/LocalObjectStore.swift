@@ -149,7 +149,8 @@ public struct LocalObjectStore: ObjectStore {
         var entries: [StoreEntry] = []
         let fm = FileManager.default
         let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
-        for name in top.sorted() where !["sha256", "tmp", "state", "locks", "quarantine", Self.markerName, "README.md"].contains(name) && !name.hasPrefix(".") {
+        // report.html: `make demo` renders `ttsarchive report` beside the objects, on purpose.
+        for name in top.sorted() where !["sha256", "tmp", "state", "locks", "quarantine", Self.markerName, "README.md", "report.html"].contains(name) && !name.hasPrefix(".") {
             entries.append(StoreEntry(path: name, digest: nil, storedSize: POSIXFile.size(of: absolutePath(name)) ?? 0))
         }
         let shards = (try? fm.contentsOfDirectory(atPath: absolutePath("sha256"))) ?? []
