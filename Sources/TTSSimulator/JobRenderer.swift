@@ -26,8 +26,8 @@ struct JobRenderer {
     }
 
     /// The record of `job` in `state`; broken as its `badRecord` says, if it has one.
-    mutating func record(_ job: SimJob, state: JobState) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("job_id", .string(job.jobID))]
+    mutating func record(_ job: SimJob, state: JobState) -> RawJSON {
+        var fields: [(String, RawJSON)] = [("job_id", .string(job.jobID))]
         if let websocket = job.websocketJobID { fields.append(("websocket_job_id", .string(websocket))) }
         fields += [
             ("asset_id", .string(job.assetID)), ("tts_service_enum", .string(job.ttsService)),
@@ -36,14 +36,14 @@ struct JobRenderer {
             ("gen_srt", .bool(job.genSRT)), ("job_type", .string(job.jobType)), ("job_state", .string(state.rawValue)),
         ]
         if let message = job.failMessage, state == .failed { fields.append(("fail_msg", .string(message))) }
-        let files: [JSONValue] = state == .succeeded ? job.files.indices.map { file(job, index: $0) } : []
+        let files: [RawJSON] = state == .succeeded ? job.files.indices.map { file(job, index: $0) } : []
         fields.append(("files", .array(files)))
         if let broken = job.badRecord { Self.breakRecord(&fields, broken, job: job) }
         return .object(fields)
     }
 
-    private mutating func file(_ job: SimJob, index: Int) -> JSONValue {
-        var links: [(String, JSONValue)] = []
+    private mutating func file(_ job: SimJob, index: Int) -> RawJSON {
+        var links: [(String, RawJSON)] = []
         for kind in ArtifactKind.allCases where job.files[index].content(kind) != nil {
             let key = ObjectKey(uid: job.uid, fileIndex: index, kind: kind).path(audioFormat: job.audioFormat)
             let foreign = FaultPlanner.isFaulty(seed: seed, kind: .foreignHost, key: key, rate: foreignHostRate)
@@ -56,8 +56,8 @@ struct JobRenderer {
         return .object(links)
     }
 
-    private static func breakRecord(_ fields: inout [(String, JSONValue)], _ broken: BadRecordVariant, job: SimJob) {
-        func replace(_ name: String, with value: JSONValue?) {
+    private static func breakRecord(_ fields: inout [(String, RawJSON)], _ broken: BadRecordVariant, job: SimJob) {
+        func replace(_ name: String, with value: RawJSON?) {
             guard let index = fields.firstIndex(where: { $0.0 == name }) else { return }
             if let value { fields[index].1 = value } else { fields.remove(at: index) }
         }

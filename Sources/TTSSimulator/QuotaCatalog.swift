@@ -14,8 +14,8 @@ enum QuotaCatalog {
         var expireTime: Int64
         var status: Int
 
-        var json: JSONValue {
-            var fields: [(String, JSONValue)] = [
+        var json: RawJSON {
+            var fields: [(String, RawJSON)] = [
                 ("operation_type", .string(operationType)), ("resource_source", .string(source)),
             ]
             if let assetID { fields.append(("asset_id", .string(assetID))) }
@@ -49,8 +49,8 @@ enum QuotaCatalog {
     }
 
     /// `resource_available_nums`: available counts summed by the documented groups.
-    static func availableByType(_ resources: [Resource]) -> JSONValue {
-        func sum(_ types: Set<String>, chargeMode: String? = nil) -> JSONValue {
+    static func availableByType(_ resources: [Resource]) -> RawJSON {
+        func sum(_ types: Set<String>, chargeMode: String? = nil) -> RawJSON {
             .int(
                 Int64(
                     resources.filter { types.contains($0.type) && (chargeMode == nil || $0.chargeMode == chargeMode) }

@@ -48,13 +48,13 @@ extension SimulatorResponder {
             expires: Int64((Date().timeIntervalSince1970 + knobs.linkTTL).rounded(.up)), seed: core.config.seed,
             foreignHostRate: knobs.faults[.foreignHost])
         var hostile = 0, broken = 0
-        let records: [JSONValue] = page.map { job in
+        let records: [RawJSON] = page.map { job in
             let state = job.state(elapsed: elapsed, pendingBecomeSucceededAfter: knobs.pendingBecomeSucceededAfter)
             if job.jobID != job.uid { hostile += 1 }
             if job.badRecord != nil { broken += 1 }
             return renderer.record(job, state: state)
         }
-        var body = JSONValue.object([("count", .int(Int64(count))), ("data", .array(records))]).bytes
+        var body = RawJSON.object([("count", .int(Int64(count))), ("data", .array(records))]).bytes
         if fault == .malformedJSON {
             // Cut mid-document: well-formed HTTP, unparseable JSON.
             body = Array(body.prefix(max(1, body.count * 2 / 3)))
@@ -97,7 +97,7 @@ extension SimulatorResponder {
         }
         let all = QuotaCatalog.resources(seed: core.config.seed, count: core.config.quotaResourceCount)
         let page = all.dropFirst(offset).prefix(limit).map(\.json)
-        let body: JSONValue = .object([
+        let body: RawJSON = .object([
             ("count", .int(Int64(all.count))), ("resource_available_nums", QuotaCatalog.availableByType(all)),
             ("resources", .array(Array(page))),
         ])

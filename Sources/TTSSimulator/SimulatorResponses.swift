@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TTSArchiveCore
 
 /// Builders for the simulator's JSON and OBS XML responses.
 enum SimulatorResponses {
@@ -24,7 +25,7 @@ enum SimulatorResponses {
     static func apiError(
         _ status: HTTPResponse.Status, code: String, message: String, requestID: String, headers: HTTPFields = [:]
     ) -> Response {
-        let body: JSONValue = .object([
+        let body: RawJSON = .object([
             ("error_code", .string(code)), ("error_msg", .string(message)), ("request_id", .string(requestID)),
         ])
         return json(status, body.bytes, headers: headers)

@@ -21,7 +21,7 @@ enum TextArtifacts {
         let durationMs = Int64(audio.conservativeDuration * 1000)
         let usable = max(1, durationMs * 95 / 100)
         let count = Int(min(2_000, max(1, usable / 350)))
-        var entries: [JSONValue] = []
+        var entries: [RawJSON] = []
         entries.reserveCapacity(count)
         for index in 0..<count {
             let start = usable * Int64(index) / Int64(count)
@@ -29,7 +29,7 @@ enum TextArtifacts {
             entries.append(
                 .object([("word", .string(rng.pick(words))), ("start_ms", .int(start)), ("end_ms", .int(end))]))
         }
-        let document: JSONValue = .object([
+        let document: RawJSON = .object([
             ("version", "1.0"), ("audio_format", .string(audio.format.rawValue)),
             ("sample_rate", .int(Int64(audio.sampleRate))), ("duration_ms", .int(durationMs)),
             ("words", .array(entries)),
@@ -61,7 +61,7 @@ enum TextArtifacts {
         var rng = SeededRandom(seed: seed, stream: "actions", index: UInt64(variant))
         let names = ["nod", "wave", "smile", "point_left", "point_right", "open_palms", "lean_in"]
         var time: Int64 = 0
-        let actions: [JSONValue] = (0..<(4 + variant * 3)).map { _ in
+        let actions: [RawJSON] = (0..<(4 + variant * 3)).map { _ in
             time += Int64(rng.int(in: 300...2_000))
             let length = Int64(rng.int(in: 400...1_500))
             return .object([
@@ -69,7 +69,7 @@ enum TextArtifacts {
                 ("intensity", .double((rng.unit() * 100).rounded() / 100)),
             ])
         }
-        return JSONValue.object([("version", "1.0"), ("variant", .int(Int64(variant))), ("actions", .array(actions))]).bytes
+        return RawJSON.object([("version", "1.0"), ("variant", .int(Int64(variant))), ("actions", .array(actions))]).bytes
     }
 
     private static func srtTime(_ ms: Int64) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TTSArchiveCore
 import Testing
 @testable import TTSSimulator
 
@@ -8,7 +9,7 @@ import Testing
 @Suite("The simulator's world tells one story")
 struct DemoWorldTests {
     /// The text of `key` in a record, if it is a string.
-    static func text(_ record: JSONValue, _ key: String) -> String? {
+    static func text(_ record: RawJSON, _ key: String) -> String? {
         guard case .object(let fields) = record, case .string(let value)? = fields.first(where: { $0.0 == key })?.1 else { return nil }
         return value
     }

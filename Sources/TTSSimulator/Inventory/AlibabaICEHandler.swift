@@ -44,7 +44,7 @@ struct AlibabaICEHandler {
         let start = min(all.count, (number - 1) * size)
         let page = Array(all[start..<min(all.count, start + size)])
         core.count { $0.pagesServed += 1 }
-        let body: JSONValue = .object([
+        let body: RawJSON = .object([
             ("RequestId", .string(request.requestID)),
             ("Data", .object([("CustomizedVoiceJobList", .array(page)), ("TotalCount", .int(Int64(all.count)))])),
             ("Success", .bool(true)),

@@ -5,7 +5,7 @@ import TTSArchiveCore
 enum InventoryCatalog {
     /// ICE customized-voice jobs of one type, in the order the API pages them. The first
     /// `Standard` ones are the voices cloned from MetaStudio assets (``VoiceAssets``).
-    static func alibabaJobs(type: String, count: Int, seed: UInt64) -> [JSONValue] {
+    static func alibabaJobs(type: String, count: Int, seed: UInt64) -> [RawJSON] {
         let clones = type == "Standard" ? VoiceAssets(seed: seed).clonedOnAlibaba : []
         var rng = SeededRandom(seed: seed, stream: "ice-" + type)
         let states: [(String, Double)] = [
@@ -30,13 +30,13 @@ enum InventoryCatalog {
 
     /// VMS resources of one type (0 notification files, 1 TTS templates, 2 interaction files).
     /// The first TTS templates speak with voices cloned from MetaStudio assets (``VoiceAssets``).
-    static func volcengineResources(type: String, count: Int, seed: UInt64) -> [JSONValue] {
+    static func volcengineResources(type: String, count: Int, seed: UInt64) -> [RawJSON] {
         let clones = type == "1" ? VoiceAssets(seed: seed).clonedOnVolcengine : []
         var rng = SeededRandom(seed: seed, stream: "vms-" + type)
         let typeNumber = Int64(type) ?? 0
         return (0..<count).map { index in
             let created = Timestamp.format(seconds: 1_620_000_000 + Int64(index) * 7_200 + Int64(rng.int(in: 0...7_199)))
-            var fields: [(String, JSONValue)] = [
+            var fields: [(String, RawJSON)] = [
                 ("ResourceKey", .string("vms\(type)" + rng.hex(10))), ("Name", .string("resource-\(type)-\(index)")),
                 ("Suffix", .string(typeNumber == 1 ? "" : rng.pick(["wav", "mp3"]))),
                 ("Duration", .int(Int64(rng.int(in: 1...600)))), ("State", .int(Int64(rng.pick([1, 1, 1, 2, 3])))),

@@ -7,8 +7,8 @@ import TTSArchiveCore
 /// State shared by the inventory simulator's handlers.
 final class InventoryCore: Sendable {
     let config: InventorySimulatorConfig
-    let alibaba: [String: [JSONValue]]
-    let volcengine: [String: [JSONValue]]
+    let alibaba: [String: [RawJSON]]
+    let volcengine: [String: [RawJSON]]
     let stats = Locked(InventorySimulatorStats())
     /// ICE's gateway remembers every signature nonce within the skew window.
     let nonces = NonceLedger()
@@ -81,7 +81,7 @@ struct InventoryResponder: HTTPResponder {
     }
 
     /// A JSON answer with its request id header.
-    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, requestID: String? = nil) -> Response {
+    static func json(_ status: HTTPResponse.Status, _ body: RawJSON, requestID: String? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json;charset=utf-8"]
         if let requestID { headers[.init("x-acs-request-id")!] = requestID }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.bytes)))

@@ -47,14 +47,14 @@ struct VolcengineVMSHandler {
             return stats.pagesServed
         }
         if served % 2 == 0 { records.reverse() }
-        let body: JSONValue = .object([
+        let body: RawJSON = .object([
             ("ResponseMetadata", metadata(request)), ("Result", .object([("Records", .array(records))])),
         ])
         return InventoryResponder.json(.ok, body)
     }
 
-    private func metadata(_ request: ReceivedRequest, error: (String, String)? = nil) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
+    private func metadata(_ request: ReceivedRequest, error: (String, String)? = nil) -> RawJSON {
+        var fields: [(String, RawJSON)] = [
             ("RequestId", .string(request.requestID)), ("Action", .string(request.parameter("Action") ?? "")),
             ("Version", .string(request.parameter("Version") ?? "")), ("Service", "vms"), ("Region", "cn-north-1"),
         ]

@@ -2,9 +2,8 @@ import TTSArchiveCore
 
 /// The simulator writes its JSON with the tool's own ``RawJSON`` and its canonical serialiser
 /// (keys sorted by UTF-8 bytes, no white space), so every response is the same bytes on every
-/// run, and a record deliberately made wrong (`bad_record`) is still well-formed JSON.
-typealias JSONValue = RawJSON
-
+/// run, and a record deliberately made wrong (`bad_record`) is still well-formed JSON. These
+/// spell its records the way the seeds' examples read: members in the documented order.
 extension RawJSON {
     /// An integer, spelled as the simulator's records spell it.
     static func int(_ value: Int64) -> RawJSON { .integer(value) }
