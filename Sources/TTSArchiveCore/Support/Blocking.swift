@@ -1,16 +1,22 @@
 import Foundation
+import NIOPosix
 
-/// Runs blocking work (fsync, deflate, file I/O) on a thread of its own and awaits the result,
-/// so Swift's cooperative pool is never blocked.
+/// Runs blocking work (fsync, file I/O, whole-store scans) on swift-nio's fixed blocking pool
+/// (`NIOThreadPool.singleton`, one thread per core, made once) and awaits the result, so Swift's
+/// cooperative pool is never blocked and no call starts a thread of its own.
 public enum Blocking {
-    /// Runs `work` on a new thread and resumes with its result.
+    /// Runs `work` on a thread of the I/O pool and resumes with its result.
+    ///
+    /// Submitted with `submit`, not `runIfActive`: the latter drops work whose task is already
+    /// cancelled, and a run stopped by SIGINT must still write its manifest through here.
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try work() })
+            NIOThreadPool.singleton.submit { state in
+                switch state {
+                case .active: continuation.resume(with: Result { try work() })
+                case .cancelled: continuation.resume(throwing: CancellationError())  // the pool is shutting down
+                }
             }
-            thread.stackSize = 1 << 20
-            thread.start()
         }
     }
 }
