@@ -59,15 +59,19 @@ public struct NightlyRun: Sendable {
         let now = Date()
         let runID = RunID.make(now)
         if options.dryRun { return try await dryRun(runID: runID, now: now) }
-        (context.store as? LocalObjectStore)?.sweepTemporaries()
         let stateDir = context.stateDirectory
-        let state = try RunState(
-            directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
-            runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
+        let (context, options) = (self.context, self.options)
+        // The sweep, the journal scan and the state files are file I/O: off the cooperative pool.
+        let (state, loadedPending, owed) = try await Blocking.run {
+            (context.store as? LocalObjectStore)?.sweepTemporaries()
+            let state = try RunState(
+                directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
+                runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
+            return (state, try PendingJobs.load(stateDir), try OwedWork.load(stateDir))
+        }
         if let cut = state.journal.healed { context.logger.warning("\(cut)") }
         context.logger.info("run \(runID): window \(Timestamp.format(state.window.since)) … \(Timestamp.format(state.window.until))\(state.resumed ? " (resuming)" : "")")
-        var pending = try PendingJobs.load(stateDir)
-        let owed = try OwedWork.load(stateDir)
+        var pending = loadedPending
         let owedJobs = Set(owed.dueByJob.map(\.jobID))
         let book = LinkBook(client: context.client, budget: options.relistBudget)
         let durations = AudioDurations()
@@ -278,13 +282,16 @@ public struct NightlyRun: Sendable {
             manifest.shard = ManifestShard(shard, runGroup: group)
             head = try await context.manifests.writeOutsideChain(manifest, jobs: jobs, as: NightMerge.shardFile(group: group, shard: shard))
         } else {
-            manifest.previousManifest = try context.manifests.chainTip()
+            let manifests = context.manifests
+            manifest.previousManifest = try await Blocking.run { try manifests.chainTip() }
             head = try await context.manifests.commit(manifest, jobs: jobs)
         }
-        try pending.save(stateDir)
         // Owed work is saved before the window closes: a crash in between leaves the window
         // open, and the run that resumes it finds the same owed artifacts.
-        try settledOwed.save(stateDir)
+        try await Blocking.run { [pending] in
+            try pending.save(stateDir)
+            try settledOwed.save(stateDir)
+        }
         if complete { try await state.completeWindow(runID: runID) } else { try await state.journal.close() }
         var outcome = RunOutcome(manifest: manifest, head: head, manifestPath: context.manifests.display(head.file))
         outcome.jobCount = jobs.jobCount
