@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through swift-nio; declared for the output layer's FileDescriptor writes.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // The config file: full TOML 1.0 with line/column in its errors (toml++ underneath).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         // The commands: thin ArgumentParser types over TTSArchiveCore, and the one mapping from

@@ -24,8 +24,12 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
-            let paths = try config.storePaths(store)
+            let paths = store
             let objects = try paths.openLocalStore(create: false)
             let limit = runs, manifests = paths.manifests
             let report = try await Blocking.run { try StatusReport.gather(store: objects, manifests: manifests, runs: limit) }
@@ -38,4 +42,8 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension StatusCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<StatusCommand>] { [.init(\.store)] }
 }

@@ -22,6 +22,7 @@ struct VerifyCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .customLong("manifest"), help: ArgumentHelp("Check this one manifest file (and its link back) instead of the whole folder.", valueName: "file"))
     var manifestFile: String?
@@ -50,6 +51,10 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             try await store.withAuditedArchive { opened in
                 let objects = opened.objects
@@ -123,4 +128,8 @@ private struct RepairedReport: Encodable {
         var c = encoder.container(keyedBy: Key.self)
         try c.encodeIfPresent(repaired, forKey: .repaired)
     }
+}
+
+extension VerifyCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<VerifyCommand>] { [.init(\.store)] }
 }

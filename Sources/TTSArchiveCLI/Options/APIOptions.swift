@@ -92,3 +92,24 @@ struct LoggingOptions: ParsableArguments {
         return logger
     }
 }
+
+extension APIOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if let endpoint { flags[.endpoint] = .string(endpoint) }
+        if let region { flags[.region] = .string(region) }
+        if let projectID { flags[.projectID] = .string(projectID) }
+        if let tokenFile { flags[.tokenFile] = .string(tokenFile) }
+        if !allowHosts.isEmpty { flags[.allowHosts] = .strings(allowHosts) }
+        if allowHTTP { flags[.allowHTTP] = .boolean(true) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        (endpoint, region) = try EndpointChoice.pick(config)
+        projectID = config.string(.projectID)
+        tokenFile = config.string(.tokenFile)
+        allowHosts = config.strings(.allowHosts)
+        allowHTTP = config.boolean(.allowHTTP)
+    }
+}

@@ -12,24 +12,11 @@ struct ConfigOptions: ParsableArguments {
     var configFile: String?
 
     /// The settings in force: `flags` (only those given explicitly) over the file over defaults.
-    func resolve(flags: [ConfigKey: TOMLValue], environment: [String: String]) throws -> EffectiveConfig {
+    func resolve(flags: [ConfigKey: SettingValue], environment: [String: String]) throws -> EffectiveConfig {
         let located = ConfigFile.locate(
             explicit: configFile, environment: environment, currentDirectory: FileManager.default.currentDirectoryPath)
         let file = try located.map { try ConfigFile.load($0.path, foundBy: $0.foundBy) }
         return EffectiveConfig(file: file, flags: flags, environment: environment)
-    }
-
-    /// Archive and manifests folders for the read-only commands (`status`, `report`).
-    func storePaths(_ store: StoreOptions, arguments: [String] = CommandLine.arguments) throws -> StoreOptions {
-        let given = GivenFlags(arguments)
-        var flags: [ConfigKey: TOMLValue] = [:]
-        if given.contains("--archive") { flags[.archive] = .string(store.archive) }
-        if given.contains("--manifests") { flags[.manifests] = .string(store.manifests) }
-        let config = try resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
-        var resolved = store
-        resolved.archive = config.string(.archive) ?? store.archive
-        resolved.manifests = config.string(.manifests) ?? store.manifests
-        return resolved
     }
 }
 
@@ -60,6 +47,20 @@ struct RunOpsOptions: ParsableArguments {
     var waitSeconds: TimeInterval { waitLock?.seconds ?? 0 }
 }
 
+extension RunOpsOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if let metricsFile { flags[.metricsFile] = .string(metricsFile) }
+        if let waitLock { flags[.waitLock] = .string(waitLock.text) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        metricsFile = config.string(.metricsFile)
+        waitLock = try config.string(.waitLock).map { try DurationArgument.setting($0, key: "wait_lock") }
+    }
+}
+
 /// Long flags present on a command line, to tell a flag given with its default value (which
 /// must win over the file) from one not given at all: the parsed values cannot tell.
 struct GivenFlags {
@@ -74,48 +75,6 @@ struct GivenFlags {
     }
 
     func contains(_ flag: String) -> Bool { names.contains(flag) }
-}
-
-extension RunCommand {
-    /// What this command line set explicitly, as settings.
-    func explicitFlags(in arguments: [String]) -> [ConfigKey: TOMLValue] {
-        let given = GivenFlags(arguments)
-        var flags: [ConfigKey: TOMLValue] = [:]
-        if given.contains("--archive") { flags[.archive] = .string(store.archive) }
-        if given.contains("--manifests") { flags[.manifests] = .string(store.manifests) }
-        if given.contains("--concurrency") { flags[.concurrency] = .integer(concurrency) }
-        if given.contains("--overlap") { flags[.overlap] = .string(overlap.text) }
-        if given.contains("--pending-max-age") { flags[.pendingMaxAge] = .string(pendingMaxAge.text) }
-        if given.contains("--owed-max-age") { flags[.owedMaxAge] = .string(owedMaxAge.text) }
-        if let endpoint = api.endpoint { flags[.endpoint] = .string(endpoint) }
-        if let region = api.region { flags[.region] = .string(region) }
-        if let projectID = api.projectID { flags[.projectID] = .string(projectID) }
-        if let tokenFile = api.tokenFile { flags[.tokenFile] = .string(tokenFile) }
-        if !api.allowHosts.isEmpty { flags[.allowHosts] = .strings(api.allowHosts) }
-        if api.allowHTTP { flags[.allowHTTP] = .boolean(true) }
-        if let metricsFile = ops.metricsFile { flags[.metricsFile] = .string(metricsFile) }
-        if let waitLock = ops.waitLock { flags[.waitLock] = .string(waitLock.text) }
-        return flags
-    }
-
-    /// This command with the settings in force filled in.
-    func applying(_ config: EffectiveConfig) throws -> RunCommand {
-        var command = self
-        command.store.archive = config.string(.archive) ?? store.archive
-        command.store.manifests = config.string(.manifests) ?? store.manifests
-        command.concurrency = config.integer(.concurrency) ?? concurrency
-        command.overlap = try config.string(.overlap).map { try DurationArgument.setting($0, key: "overlap") } ?? overlap
-        command.pendingMaxAge = try config.string(.pendingMaxAge).map { try DurationArgument.setting($0, key: "pending_max_age") } ?? pendingMaxAge
-        command.owedMaxAge = try config.string(.owedMaxAge).map { try DurationArgument.setting($0, key: "owed_max_age") } ?? owedMaxAge
-        (command.api.endpoint, command.api.region) = try EndpointChoice.pick(config)
-        command.api.projectID = config.string(.projectID)
-        command.api.tokenFile = config.string(.tokenFile)
-        command.api.allowHosts = config.strings(.allowHosts)
-        command.api.allowHTTP = config.boolean(.allowHTTP)
-        command.ops.metricsFile = config.string(.metricsFile)
-        command.ops.waitLock = try config.string(.waitLock).map { try DurationArgument.setting($0, key: "wait_lock") }
-        return command
-    }
 }
 
 /// `endpoint` and `region` name the same thing: the stronger source wins; two at the same

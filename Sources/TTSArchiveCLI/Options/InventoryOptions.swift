@@ -74,3 +74,28 @@ struct InventoryOptions: ParsableArguments {
         return VolcengineVMSClient(endpoint: endpoint, region: volcengineRegion, credentials: credentials, transport: transport)
     }
 }
+
+extension InventoryOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if let alibabaEndpoint { flags[.alibabaEndpoint] = .string(alibabaEndpoint) }
+        if let volcengineEndpoint { flags[.volcengineEndpoint] = .string(volcengineEndpoint) }
+        if given.contains("--alibaba-region") { flags[.alibabaRegion] = .string(alibabaRegion) }
+        if given.contains("--volcengine-region") { flags[.volcengineRegion] = .string(volcengineRegion) }
+        let flagged = [(huawei, "huawei"), (alibaba, "alibaba"), (volcengine, "volcengine")].filter(\.0).map(\.1)
+        if !flagged.isEmpty { flags[.inventoryClouds] = .strings(flagged) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        alibabaEndpoint = config.string(.alibabaEndpoint)
+        volcengineEndpoint = config.string(.volcengineEndpoint)
+        alibabaRegion = config.string(.alibabaRegion) ?? alibabaRegion
+        volcengineRegion = config.string(.volcengineRegion) ?? volcengineRegion
+        // The file's cloud list counts like the flags; the built-in one does not (then every
+        // cloud whose credentials are set is snapshotted).
+        if case .builtIn = config[.inventoryClouds].source { return }
+        let clouds = Set(config.strings(.inventoryClouds))
+        (huawei, alibaba, volcengine) = (clouds.contains("huawei"), clouds.contains("alibaba"), clouds.contains("volcengine"))
+    }
+}
