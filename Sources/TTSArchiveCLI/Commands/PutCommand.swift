@@ -52,7 +52,7 @@ struct PutCommand: AsyncParsableCommand {
         do {
             input = path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
-            throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
+            throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path))", fix: "\(error); check the path and its permissions")
         }
         defer { if path != "-" { try? input.close() } }
         let writer = try store.makeWriter()
@@ -63,7 +63,7 @@ struct PutCommand: AsyncParsableCommand {
                 do {
                     n = try buffer.withUnsafeMutableBytes { try input.read(into: $0) }
                 } catch {
-                    throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
+                    throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path))", fix: "\(error); check the path and its permissions")
                 }
                 if n == 0 { break }
                 try buffer.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

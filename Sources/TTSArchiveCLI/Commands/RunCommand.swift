@@ -108,12 +108,12 @@ struct RunCommand: AsyncParsableCommand {
                 outcome = try await execute(context: context, options: options, lock: lock, metrics: &metrics)
             } catch {
                 await lock?.release()
-                if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
+                if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open", fix: "run again once the other holder is gone") }
                 throw error
             }
             await lock?.release()
             // The lease was lost mid-run: it stopped (window open); nothing may claim success.
-            if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
+            if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open", fix: "run again once the other holder is gone") }
             if let shard = options.shard, let runGroup, outcome.manifest.complete {
                 try await mergeIfLast(opened: opened, manifests: manifests, group: runGroup, count: shard.count)
             }

@@ -85,7 +85,7 @@ struct VerifyCommand: AsyncParsableCommand {
     /// `--repair`, under the archive lock: a run must not store into the object being moved.
     private func repairObjects(_ report: ManifestVerification, opened: OpenedArchive, manifestsPath: String?) async throws -> [ObjectRepair.Repaired] {
         guard let local = opened.objects as? LocalObjectStore else {
-            throw TTSArchiveError(.configuration, "verify --repair works on a local archive only; verify an S3 archive without it")
+            throw TTSArchiveError(.configuration, "verify --repair works on a local archive only", path: store.archive, fix: "verify an S3 archive without --repair")
         }
         let repair = ObjectRepair(store: local, manifestsPath: manifestsPath, stateDirectory: opened.stateDirectory)
         let problems = report.problems

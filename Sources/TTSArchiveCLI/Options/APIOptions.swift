@@ -54,7 +54,7 @@ struct APIOptions: ParsableArguments {
     func resolvedEndpoint() throws -> Endpoint {
         if let endpoint { return try Endpoint(endpoint, allowHTTP: allowHTTP) }
         if let region { return try Endpoint.metaStudio(region: region) }
-        throw TTSArchiveError(.configuration, "no MetaStudio endpoint: pass --endpoint URL or --region REGION")
+        throw TTSArchiveError(.configuration, "no MetaStudio endpoint", fix: "pass --endpoint URL or --region REGION, or set endpoint or region in ttsarchive.toml")
     }
 
     /// A client with credentials from `environment` (default: the process's) or the token file.

@@ -95,7 +95,7 @@ enum EndpointChoice {
         let e = rank(config[.endpoint].source), r = rank(config[.region].source)
         if e == r {
             throw TTSArchiveError(
-                .configuration, "both endpoint (\(config[.endpoint].source)) and region (\(config[.region].source)) are set: keep one")
+                .configuration, "both endpoint (\(config[.endpoint].source)) and region (\(config[.region].source)) are set", fix: "keep one")
         }
         return e > r ? (endpoint, nil) : (nil, region)
     }

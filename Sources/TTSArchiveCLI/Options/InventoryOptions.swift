@@ -49,7 +49,7 @@ struct InventoryOptions: ParsableArguments {
         guard !clouds.isEmpty else {
             throw TTSArchiveError(
                 .configuration,
-                "no cloud credentials are set: set \(InventoryCloud.allCases.map(\.credentialHint).joined(separator: "; or ")), or name clouds with --huawei/--alibaba/--volcengine")
+                "no cloud credentials are set", fix: "set \(InventoryCloud.allCases.map(\.credentialHint).joined(separator: "; or ")), or name clouds with --huawei/--alibaba/--volcengine")
         }
         return clouds
     }
@@ -57,7 +57,7 @@ struct InventoryOptions: ParsableArguments {
     /// The Alibaba lister; credentials are required once Alibaba is asked for.
     func alibabaSource(environment: [String: String], transport: APITransport, allowHTTP: Bool) throws -> AlibabaICEClient {
         guard let credentials = try AlibabaCredentials.load(environment: environment) else {
-            throw TTSArchiveError(.configuration, "--alibaba needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+            throw TTSArchiveError(.configuration, "--alibaba needs Alibaba credentials", fix: "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
         }
         let endpoint = try alibabaEndpoint.map { try Endpoint($0, allowHTTP: allowHTTP) }
             ?? AlibabaICEClient.endpoint(region: alibabaRegion)
@@ -68,7 +68,7 @@ struct InventoryOptions: ParsableArguments {
     /// The Volcengine lister; credentials are required once Volcengine is asked for.
     func volcengineSource(environment: [String: String], transport: APITransport, allowHTTP: Bool) throws -> VolcengineVMSClient {
         guard let credentials = try VolcengineCredentials.load(environment: environment) else {
-            throw TTSArchiveError(.configuration, "--volcengine needs VOLC_ACCESSKEY and VOLC_SECRETKEY")
+            throw TTSArchiveError(.configuration, "--volcengine needs Volcengine credentials", fix: "set VOLC_ACCESSKEY and VOLC_SECRETKEY")
         }
         let endpoint = try Endpoint(volcengineEndpoint ?? VolcengineVMSClient.defaultEndpoint, allowHTTP: allowHTTP)
         return VolcengineVMSClient(endpoint: endpoint, region: volcengineRegion, credentials: credentials, transport: transport)

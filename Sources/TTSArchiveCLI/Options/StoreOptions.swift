@@ -44,7 +44,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens a local store (`status`, `report`: they read the state folder beside it).
     func openLocalStore(create: Bool) throws -> LocalObjectStore {
-        if usesS3 { throw TTSArchiveError(.configuration, "this command reads a local archive and its state folder; s3:// is not supported here") }
+        if usesS3 { throw TTSArchiveError(.configuration, "this command reads a local archive and its state folder; s3:// is not supported here", path: archive, fix: "point --archive at a local folder") }
         return try LocalObjectStore(root: archive, create: create)
     }
 
