@@ -20,18 +20,21 @@ private struct World {
         }
         let dir = ScratchDirectory("cli-conventions")
         let first = try await ToolProcess.run(
-            ["run", "--endpoint", sim.endpoint, "--archive", dir.sub("real/archive"), "--manifests", dir.sub("real/manifests"),
-             "--since", SimHarness.since, "--until", SimHarness.until], environment: sim.environment)
+            [
+                "run", "--endpoint", sim.endpoint, "--archive", dir.sub("real/archive"), "--manifests", dir.sub("real/manifests"),
+                "--since", SimHarness.since, "--until", SimHarness.until,
+            ], environment: sim.environment)
         try #require(first.status == 0, "\(first.stderr)")
-        let head = try JSONDecoder().decode(ManifestHead.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("real/manifests/HEAD.json"))))
+        let head = try JSONDecoder().decode(
+            ManifestHead.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("real/manifests/HEAD.json"))))
         let manifest = try JSONDecoder().decode(
             Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: dir.sub("real/manifests/\(head.file)"))))
         let digest = try #require(manifest.jobs.first?.artifacts.first?.sha256)
         try """
-            endpoint = "\(sim.endpoint)"
-            archive = "fromfile/archive"
-            manifests = "fromfile/manifests"
-            """.write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
+        endpoint = "\(sim.endpoint)"
+        archive = "fromfile/archive"
+        manifests = "fromfile/manifests"
+        """.write(toFile: dir.sub("ttsarchive.toml"), atomically: true, encoding: .utf8)
         try "hello\n".write(toFile: dir.sub("hello.txt"), atomically: true, encoding: .utf8)
         return World(sim: sim, dir: dir, runID: manifest.runID, digest: digest)
     }
@@ -86,10 +89,14 @@ struct CLIConventionsTests {
                 let output = result.stdout + result.stderr
                 let expected: Set<Int32> = command.name == "merge" ? [1] : [0]
                 #expect(expected.contains(result.status), "\(command.name) (\(how)): \(result.status) \(result.stderr)")
-                #expect(!FileManager.default.fileExists(atPath: fromFile) && !output.contains(fromFile), "\(command.name) (\(how)) used the file")
+                #expect(
+                    !FileManager.default.fileExists(atPath: fromFile) && !output.contains(fromFile),
+                    "\(command.name) (\(how)) used the file")
                 #expect(!output.contains("nowhere"), "\(command.name) (\(how)) used the environment over a flag")
                 if command.json {
-                    #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(command.name) --json: \(result.stdout)")
+                    #expect(
+                        (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil,
+                        "\(command.name) --json: \(result.stdout)")
                 }
                 if command.name == "config show" {
                     let source = how == "flag" ? "flag --archive" : "env TTSARCHIVE_ARCHIVE"
@@ -99,7 +106,8 @@ struct CLIConventionsTests {
         }
         // `list` has no store: the file's endpoint is used, and a flag overrides it.
         let listed = try await ToolProcess.run(
-            ["list", "--json", "--since", SimHarness.since, "--until", SimHarness.until, "--config", w.configFile], environment: w.sim.environment)
+            ["list", "--json", "--since", SimHarness.since, "--until", SimHarness.until, "--config", w.configFile],
+            environment: w.sim.environment)
         #expect(listed.status == 0, "\(listed.stderr)")
         let lines = listed.stdout.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
@@ -145,7 +153,9 @@ struct CLIConventionsTests {
         for shell in ["bash", "zsh", "fish"] {
             let script = try await ToolProcess.run(["--generate-completion-script", shell])
             #expect(script.status == 0, "\(shell): \(script.stderr)")
-            #expect(script.stdout.contains("ttsarchive") && script.stdout.contains("inventory") && script.stdout.contains("archive"), "\(shell)")
+            #expect(
+                script.stdout.contains("ttsarchive") && script.stdout.contains("inventory") && script.stdout.contains("archive"), "\(shell)"
+            )
         }
     }
 
@@ -157,7 +167,8 @@ struct CLIConventionsTests {
             let dir = ScratchDirectory("no-color")
             let command = ([ToolProcess.ttsarchive] + sim.runArguments(dir)).map { "'\($0)'" }.joined(separator: " ")
             let environment = sim.environment.merging(noColor ? ["NO_COLOR": "1"] : [:]) { $1 }
-            let result = try await ToolProcess.run(["-q", "-e", "-c", command, "/dev/null"], executable: "/usr/bin/script", environment: environment)
+            let result = try await ToolProcess.run(
+                ["-q", "-e", "-c", command, "/dev/null"], executable: "/usr/bin/script", environment: environment)
             #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
             let escapes = (result.stdout + result.stderr).utf8.contains(0x1B)
             #expect(escapes == !noColor, "NO_COLOR=\(noColor): \(result.stdout.debugDescription)")

@@ -40,7 +40,8 @@ extension RunSettingsOptions: ConfiguredCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             Console.json(String(decoding: data, as: UTF8.self))
         } else {
-            Console.out("config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
+            Console.out(
+                "config file: " + (effective.file.map { "\($0.path) (found by \($0.foundBy))" } ?? "none (flags and defaults only)"))
             let width = (lines.map(\.key.count).max() ?? 10) + 2
             let valueWidth = min(60, (lines.map { ($0.value ?? "-").count }.max() ?? 10) + 2)
             for line in lines {
