@@ -128,6 +128,10 @@ struct CLIConventionsTests {
             ("endpoint and region from the same source", ["--endpoint", w.sim.endpoint, "--region", "cn-north-4"], "not both"),
             ("a bad duration", ["--overlap", "15 minutes"], "overlap"),
             ("concurrency out of range", ["--concurrency", "0"], "1…256"),
+            (
+                "an S3 endpoint over plain http to a remote host",
+                ["--archive", "s3://bucket/a", "--manifests", "s3://bucket/m", "--s3-endpoint", "http://s3.example.com"], "--allow-http"
+            ),
         ]
         for c in cases {
             for command in [["config", "check"], ["run", "--since", SimHarness.since, "--until", SimHarness.until]] {

@@ -13,6 +13,16 @@ enum RunPreflight {
             do { try body() } catch { problems.append(error) }
         }
         check { try store.validate() }
+        // What opening an s3:// archive checks first: the location, the endpoint's scheme, the keys.
+        for (flag, location) in [("--archive", store.archive), ("--manifests", store.manifests)] where S3Location.looksLikeS3(location) {
+            if S3Location(location) == nil {
+                problems.append(TTSArchiveError(.configuration, "\(flag) '\(location)' is not s3://BUCKET[/PREFIX]", fix: "a bucket name is 3–63 of a-z 0-9 . -"))
+            }
+        }
+        if store.usesS3, let endpoint = store.s3Endpoint {
+            check { _ = try Endpoint(endpoint, allowHTTP: api.allowHTTP) }
+            check { _ = try S3Credentials.fromEnvironment(environment) }
+        }
         check { _ = try api.resolvedEndpoint() }
         check { _ = try HuaweiCredentials.load(environment: environment, tokenFile: api.tokenFile) }
         // A named token file is a secret on disk even when AK/SK win: one others can read is
