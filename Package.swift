@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // S3's XML responses and the CompleteMultipartUpload request, as Codable types.
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        // The config file: full TOML 1.0 with line/column in its errors (toml++ underneath).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: a [system] module map and a header of static inline shims each, no .c file.
@@ -78,6 +80,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
         // The commands: thin ArgumentParser types over TTSArchiveCore, and the one mapping from

@@ -36,6 +36,14 @@ enum Console {
         OutputChannel.standardOutput.emit(text + terminator)
     }
 
+    /// A command's `--json` result on stdout: keys sorted, so the schema in docs/formats.md
+    /// reads the same as the output.
+    static func json(encoding value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        json(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// One line on stderr, control characters escaped; dropped once stderr has failed.
     static func error(_ text: String) {
         OutputChannel.standardError.emit(TerminalText.escape(text) + "\n")

@@ -2,14 +2,14 @@ import ArgumentParser
 import Foundation
 import TTSArchiveCore
 
-/// The documented exit codes, and the one mapping from an error to them.
+/// The one mapping from an error to the documented exit codes (``ExitClass``, the table).
 enum ExitStatus {
-    static let success: Int32 = 0
-    static let partialFailure: Int32 = 1
-    static let usage: Int32 = 2
-    static let authentication: Int32 = 3
-    static let unusableStore: Int32 = 4
-    static let damage: Int32 = 5
+    static let success = ExitClass.success.code
+    static let partialFailure = ExitClass.partial.code
+    static let usage = ExitClass.usage.code
+    static let authentication = ExitClass.authentication.code
+    static let unusableStore = ExitClass.unusableStore.code
+    static let damage = ExitClass.damage.code
 
     /// The exit code for an error that ended a command.
     static func code(for error: any Error) -> Int32 {

@@ -1,11 +1,14 @@
 import Foundation
 import TTSArchiveCore
 
-/// The live progress line on a TTY; a status line every 30 s otherwise (cron).
+/// The live progress line on a TTY; a status line every 30 s otherwise (cron). With `NO_COLOR`
+/// set (https://no-color.org), the line is redrawn with a carriage return and spaces only.
 // @unchecked: its two mutable fields are only touched under `lock`, which also keeps the
 // progress line whole (the line is written while it is held).
 final class ProgressDisplay: @unchecked Sendable {
     private let isTTY = isatty(STDERR_FILENO) == 1
+    private let escapes = TerminalStyle.allowsEscapes(ProcessInfo.processInfo.environment)
+    private var drawnWidth = 0
     private let lock = NSLock()
     private var lastLine = Date()
     private var drewLine = false
@@ -21,7 +24,9 @@ final class ProgressDisplay: @unchecked Sendable {
                           Int(p.oldestLinkAge) / 60, Int(p.oldestLinkAge) % 60)
         if isTTY {
             // Raw: the line is built from numbers only, and the escape is ours (clear the line).
-            OutputChannel.standardError.emit("\r\u{1B}[K" + text)
+            let padding = String(repeating: " ", count: max(0, drawnWidth - text.count))
+            OutputChannel.standardError.emit(escapes ? "\r\u{1B}[K" + text : "\r" + text + padding)
+            drawnWidth = text.count
             drewLine = true
         } else if Date().timeIntervalSince(lastLine) >= 30 {
             lastLine = Date()
@@ -31,7 +36,7 @@ final class ProgressDisplay: @unchecked Sendable {
 
     func finish() {
         lock.lock(); defer { lock.unlock() }
-        if drewLine { OutputChannel.standardError.emit("\r\u{1B}[K") }
+        if drewLine { OutputChannel.standardError.emit(escapes ? "\r\u{1B}[K" : "\n") }
     }
 }
 

@@ -15,7 +15,8 @@ public struct TTSArchiveCommand: AsyncParsableCommand {
             3 authentication or permission refused by a cloud API; 4 archive, manifests or state unusable; \
             5 verification found damage.
             """,
-        version: ToolInfo.version,
+        // `ttsarchive --version` prints `ttsarchive 0.1.0`, as GNU tools name themselves.
+        version: "\(ToolInfo.name) \(ToolInfo.version)",
         subcommands: [RunCommand.self, ListCommand.self, PutCommand.self, CatCommand.self, VerifyCommand.self, RestoreCommand.self, ExportCommand.self,
                       StatusCommand.self, ReportCommand.self, ConfigCommand.self, InventoryCommand.self, MergeCommand.self]
     )

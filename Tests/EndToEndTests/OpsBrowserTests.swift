@@ -76,12 +76,15 @@ struct PNGPixels {
 
     /// How many pixels are within `tolerance` of an RGB color.
     func count(_ r: Int, _ g: Int, _ b: Int, tolerance: Int = 6) -> Int {
-        rows.reduce(0) { total, row in
-            total
-                + stride(from: 0, to: row.count, by: channels).filter {
-                    abs(Int(row[$0]) - r) <= tolerance && abs(Int(row[$0 + 1]) - g) <= tolerance && abs(Int(row[$0 + 2]) - b) <= tolerance
-                }.count
+        // Spelled out for the type checker: Core's dependencies add `Int` overloads.
+        func near(_ value: UInt8, _ target: Int) -> Bool { abs(Int(value) - target) <= tolerance }
+        var total = 0
+        for row in rows {
+            for i in stride(from: 0, to: row.count, by: channels) where near(row[i], r) && near(row[i + 1], g) && near(row[i + 2], b) {
+                total += 1
+            }
         }
+        return total
     }
 }
 

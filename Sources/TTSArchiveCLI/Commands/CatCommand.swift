@@ -15,6 +15,7 @@ struct CatCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
 
     @Argument(help: "The object's SHA-256 (64 hex digits).")
     var digest: String
@@ -26,6 +27,10 @@ struct CatCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             let (opened, engine) = try await store.open(create: false, engine: nil)
             defer { engine?.shutdown() }
@@ -40,4 +45,8 @@ struct CatCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension CatCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<CatCommand>] { [.init(\.store)] }
 }

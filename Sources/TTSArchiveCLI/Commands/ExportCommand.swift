@@ -18,6 +18,7 @@ struct ExportCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .customLong("run"), help: ArgumentHelp("The run to export.", valueName: "run-id"))
     var runID: String
@@ -31,6 +32,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("source-organization"), help: ArgumentHelp("bag-info.txt's Source-Organization (default: the MetaStudio project).", valueName: "name"))
     var sourceOrganization: String?
 
+    @Flag(help: "Print the outcome as JSON on stdout.")
+    var json = false
+
     func validate() throws {
         if bagDirectory == nil && tarFile == nil {
             throw ValidationError("say where the bag goes: --bagit DIR and/or --tar FILE")
@@ -41,6 +45,10 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             try await store.withAuditedArchive { opened in
                 let objects = opened.objects
@@ -52,15 +60,25 @@ struct ExportCommand: AsyncParsableCommand {
                 let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
                 if let bagDirectory {
                     try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
-                    Console.out("bag \(bagDirectory): \(summary)")
+                    if !json { Console.out("bag \(bagDirectory): \(summary)") }
                 }
                 if let tarFile {
                     let gzip = !tarFile.hasSuffix(".tar")
                     try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
-                    Console.out("tar \(tarFile): \(summary)")
+                    if !json { Console.out("tar \(tarFile): \(summary)") }
+                }
+                if json {
+                    try Console.json(
+                        encoding: AuditResult(
+                            runID: payload.manifest.runID, files: payload.files.count, written: payload.files.count,
+                            bytes: payload.totalSize, bagit: bagDirectory, tar: tarFile, refused: payload.refused.map(AuditResult.Refused.init)))
                 }
                 if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
             }
         }
     }
+}
+
+extension ExportCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<ExportCommand>] { [.init(\.store)] }
 }

@@ -18,12 +18,17 @@ struct InventoryCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
     @OptionGroup(title: "Huawei MetaStudio") var api: APIOptions
     @OptionGroup(title: "Clouds") var clouds: InventoryOptions
     @OptionGroup var logging: LoggingOptions
     @Flag(help: "Print the inventory manifest as JSON on stdout.") var json = false
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             let environment = ProcessInfo.processInfo.environment
             let logger = logging.makeLogger()
@@ -63,4 +68,8 @@ struct InventoryCommand: AsyncParsableCommand {
         lines.append("manifest \(outcome.file) sha256 \(outcome.sha256)")
         return lines
     }
+}
+
+extension InventoryCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<InventoryCommand>] { [.init(\.store), .init(\.api), .init(\.clouds)] }
 }

@@ -12,6 +12,7 @@ struct ListCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var api: APIOptions
+    @OptionGroup var config: ConfigOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Window start, ISO 8601 (default: 24 hours ago).") var since: TimestampArgument?
@@ -26,6 +27,10 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             let logger = logging.makeLogger()
             let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: api.transferDeadline(largest: nil))
@@ -81,4 +86,8 @@ enum JobJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(redacted), as: UTF8.self)
     }
+}
+
+extension ListCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<ListCommand>] { [.init(\.api)] }
 }

@@ -12,6 +12,9 @@ struct PutCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
+
+    @Flag(help: "Print the stored objects as JSON on stdout.") var json = false
 
     @Argument(help: "Files to store; '-' for standard input.")
     var files: [String]
@@ -21,19 +24,24 @@ struct PutCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             let (opened, engine) = try await store.open(create: true, engine: nil)
             defer { engine?.shutdown() }
             let store = opened.objects
             let files = self.files
-            let lines = try await Blocking.run { () -> [String] in
+            let objects = try await Blocking.run { () -> [PutResult.Object] in
                 (store as? LocalObjectStore)?.sweepTemporaries()
-                return try files.map { path in
-                    let object = try Self.put(path, into: store)
-                    return "\(object.digest.hex)  \(object.isNew ? "new" : "existing")  \(object.size)  \(object.storedSize)"
-                }
+                return try files.map { path in PutResult.Object(file: path, object: try Self.put(path, into: store)) }
             }
-            for line in lines { Console.out(line) }
+            if json {
+                try Console.json(encoding: PutResult(objects: objects))
+            } else {
+                for o in objects { Console.out("\(o.sha256)  \(o.status)  \(o.size)  \(o.storedSize)") }
+            }
         }
     }
 
@@ -44,7 +52,7 @@ struct PutCommand: AsyncParsableCommand {
         do {
             input = path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
-            throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
+            throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path))", fix: "\(error); check the path and its permissions")
         }
         defer { if path != "-" { try? input.close() } }
         let writer = try store.makeWriter()
@@ -55,7 +63,7 @@ struct PutCommand: AsyncParsableCommand {
                 do {
                     n = try buffer.withUnsafeMutableBytes { try input.read(into: $0) }
                 } catch {
-                    throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path)): \(error)")
+                    throw TTSArchiveError(.partial, "cannot read \(TerminalText.escape(path))", fix: "\(error); check the path and its permissions")
                 }
                 if n == 0 { break }
                 try buffer.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -66,4 +74,34 @@ struct PutCommand: AsyncParsableCommand {
             throw error
         }
     }
+}
+
+/// `put --json` (docs/formats.md#command-results).
+private struct PutResult: Encodable {
+    struct Object: Encodable {
+        var file: String
+        var sha256: String
+        var status: String
+        var size: Int64
+        var storedSize: Int64
+
+        init(file: String, object: StoredObject) {
+            self.file = file
+            sha256 = object.digest.hex
+            status = object.isNew ? "new" : "existing"
+            size = object.size
+            storedSize = object.storedSize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, sha256, status, size
+            case storedSize = "stored_size"
+        }
+    }
+
+    var objects: [Object]
+}
+
+extension PutCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<PutCommand>] { [.init(\.store)] }
 }

@@ -19,6 +19,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where to write the page.", valueName: "file")) var out = "report.html"
     @Option(help: "How many recent runs to chart.") var runs = 30
+    @Flag(help: "Print where the page went as JSON on stdout.") var json = false
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
@@ -26,12 +27,37 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
-            let paths = try config.storePaths(store)
-            let status = try await paths.statusReport(runs: runs)
+            let status = try await store.statusReport(runs: runs)
             let target = out
             try await Blocking.run { try HTMLReport(status: status).write(to: target) }
-            Console.out("report \(target): \(status.runs.count) run(s)")
+            if json {
+                try Console.json(encoding: ["out": .string(target), "runs": .number(status.runs.count)] as [String: ReportField])
+            } else {
+                Console.out("report \(target): \(status.runs.count) run(s)")
+            }
         }
     }
+}
+
+/// A value of `report --json` (docs/formats.md#command-results).
+private enum ReportField: Encodable {
+    case string(String)
+    case number(Int)
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .number(let n): try c.encode(n)
+        }
+    }
+}
+
+extension ReportCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<ReportCommand>] { [.init(\.store)] }
 }

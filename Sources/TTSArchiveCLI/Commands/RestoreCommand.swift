@@ -17,6 +17,7 @@ struct RestoreCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .customLong("run"), help: ArgumentHelp("The run whose files to restore (its manifest is <manifests>/<run>.json).", valueName: "run-id"))
     var runID: String
@@ -30,7 +31,14 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(help: "Replace files that already exist.")
     var force = false
 
+    @Flag(help: "Print the outcome as JSON on stdout.")
+    var json = false
+
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             try await store.withAuditedArchive { opened in
                 let objects = opened.objects
@@ -40,7 +48,15 @@ struct RestoreCommand: AsyncParsableCommand {
                 let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
                 for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
                 for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
-                Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
+                if json {
+                    try Console.json(
+                        encoding: AuditResult(
+                            runID: payload.manifest.runID, files: payload.files.count, written: report.written.count, bytes: report.bytes,
+                            out: output, refused: report.refused.map(AuditResult.Refused.init),
+                            failures: report.failures.map { AuditResult.Failure(path: $0.path, error: "\($0.error)") }))
+                } else {
+                    Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
+                }
                 if report.exitCode != 0 { throw ExitCode(report.exitCode) }
             }
         }
@@ -59,4 +75,8 @@ func warnUnlessChained(_ payload: RunPayload, manifestsPath: String) {
     case .unreachable:
         printError("ttsarchive: warning: \(file) is not reachable from HEAD.json; run `ttsarchive verify`")
     }
+}
+
+extension RestoreCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<RestoreCommand>] { [.init(\.store)] }
 }

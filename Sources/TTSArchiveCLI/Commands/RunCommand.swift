@@ -23,11 +23,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Window start, ISO 8601 (inclusive).") var since: TimestampArgument?
     @Option(help: "Window end, ISO 8601 (inclusive; default now).") var until: TimestampArgument?
-    @Option(help: "Concurrent downloads.") var concurrency = 8
+    @OptionGroup var tuning: RunTuningOptions
     @Option(name: .customLong("max-file-size"), help: "Largest artifact accepted, bytes (suffixes K, M, G).") var maxFileSize = ByteSize("2G")
-    @Option(help: "Overlap with the previous window, seconds (or 15m, 1h).") var overlap = DurationArgument("15m")
-    @Option(name: .customLong("pending-max-age"), help: "Stop carrying WAITING/PROCESSING jobs after this long (e.g. 7d).") var pendingMaxAge = DurationArgument("7d")
-    @Option(name: .customLong("owed-max-age"), help: "Fetch an owed artifact (failed on an earlier night) again for this long; then report it as abandoned (e.g. 30d).") var owedMaxAge = DurationArgument("30d")
     @Flag(name: .customLong("dry-run"), help: "List and count; download nothing, write nothing.") var dryRun = false
     @Flag(help: "Print the run summary as JSON on stdout.") var json = false
     @Option(help: ArgumentHelp("Archive only the jobs whose job_id hashes to K of N (needs --run-group, --since, --until).", valueName: "K/N"))
@@ -40,7 +37,6 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try validateInventory()
-        if !(1...256).contains(concurrency) { throw ValidationError("--concurrency must be 1…256") }
         if shard != nil {
             guard runGroup != nil else { throw ValidationError("--shard needs --run-group ID (the same for every shard of the night)") }
             // Every shard must cover the same window; "now" differs from host to host.
@@ -59,9 +55,12 @@ struct RunCommand: AsyncParsableCommand {
         try await mappingErrors {
             // Flags over ttsarchive.toml over defaults; credentials from the environment and the
             // credentials file the settings name.
-            let environment = ProcessInfo.processInfo.environment
-            let config = try ops.config.resolve(flags: explicitFlags(in: CommandLine.arguments), environment: environment)
-            try await applying(config).archive(environment: try config.credentialEnvironment(environment))
+            let (command, config) = try configured()
+            let environment = try config.credentialEnvironment(ProcessInfo.processInfo.environment)
+            if let problem = RunPreflight.problems(store: command.store, api: command.api, ops: command.ops, dryRun: dryRun, environment: environment).first {
+                throw problem
+            }
+            try await command.archive(environment: environment)
         }
     }
 
@@ -72,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let logger = logging.makeLogger()
             let engine = HTTPEngine(
-                maxTotal: concurrency * 2, maxPerHost: concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)",
+                maxTotal: tuning.concurrency * 2, maxPerHost: tuning.concurrency, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)",
                 transferTimeout: api.transferDeadline(largest: maxFileSize.bytes))
             defer { engine.shutdown() }
             let client = try api.makeClient(engine: engine, logger: logger, environment: environment)
@@ -80,11 +79,11 @@ struct RunCommand: AsyncParsableCommand {
             var options = RunOptions()
             options.since = since?.date
             options.until = until?.date
-            options.concurrency = concurrency
+            options.concurrency = tuning.concurrency
             options.maxFileSize = maxFileSize.bytes
-            options.overlap = overlap.seconds
-            options.pendingMaxAge = pendingMaxAge.seconds
-            options.owedMaxAge = owedMaxAge.seconds
+            options.overlap = tuning.overlap.seconds
+            options.pendingMaxAge = tuning.pendingMaxAge.seconds
+            options.owedMaxAge = tuning.owedMaxAge.seconds
             options.dryRun = dryRun
             options.shard = shard?.spec
             options.runGroup = runGroup
@@ -118,12 +117,12 @@ struct RunCommand: AsyncParsableCommand {
                 }
             } catch {
                 await lock?.release()
-                if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
+                if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open", fix: "run again once the other holder is gone") }
                 throw error
             }
             await lock?.release()
             // The lease was lost mid-run: it stopped (window open); nothing may claim success.
-            if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open") }
+            if let reason = lock?.lostReason { throw TTSArchiveError(.unusableState, reason + "; the run stopped and its window stays open", fix: "run again once the other holder is gone") }
             if let shard = options.shard, let runGroup, outcome.manifest.complete {
                 try await mergeIfLast(opened: opened, manifests: manifests, group: runGroup, count: shard.count)
             }
@@ -178,4 +177,9 @@ struct RunCommand: AsyncParsableCommand {
         say(MergeCommand.describe(result, group: group))
         if case .merged(_, let head) = result, !json { Console.out("head \(head.sha256)") }
     }
+}
+
+extension RunCommand: ConfiguredCommand {
+    var config: ConfigOptions { ops.config }
+    static var settingsGroups: [SettingsGroupPath<RunCommand>] { [.init(\.store), .init(\.api), .init(\.ops), .init(\.tuning)] }
 }

@@ -25,9 +25,12 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
-            let paths = try config.storePaths(store)
-            let report = try await paths.statusReport(runs: runs)
+            let report = try await store.statusReport(runs: runs)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -37,4 +40,8 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension StatusCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<StatusCommand>] { [.init(\.store)] }
 }

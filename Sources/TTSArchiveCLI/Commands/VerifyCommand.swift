@@ -22,6 +22,7 @@ struct VerifyCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var config: ConfigOptions
 
     @Option(name: .customLong("manifest"), help: ArgumentHelp("Check this one manifest file (and its link back) instead of the whole folder.", valueName: "file"))
     var manifestFile: String?
@@ -50,6 +51,10 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await mappingErrors { try await configured().command.execute() }
+    }
+
+    private func execute() async throws {
         try await mappingErrors {
             try await store.withAuditedArchive { opened in
                 let objects = opened.objects
@@ -80,7 +85,7 @@ struct VerifyCommand: AsyncParsableCommand {
     /// `--repair`, under the archive lock: a run must not store into the object being moved.
     private func repairObjects(_ report: ManifestVerification, opened: OpenedArchive, manifestsPath: String?) async throws -> [ObjectRepair.Repaired] {
         guard let local = opened.objects as? LocalObjectStore else {
-            throw TTSArchiveError(.configuration, "verify --repair works on a local archive only; verify an S3 archive without it")
+            throw TTSArchiveError(.configuration, "verify --repair works on a local archive only", path: store.archive, fix: "verify an S3 archive without --repair")
         }
         let repair = ObjectRepair(store: local, manifestsPath: manifestsPath, stateDirectory: opened.stateDirectory)
         let problems = report.problems
@@ -123,4 +128,8 @@ private struct RepairedReport: Encodable {
         var c = encoder.container(keyedBy: Key.self)
         try c.encodeIfPresent(repaired, forKey: .repaired)
     }
+}
+
+extension VerifyCommand: ConfiguredCommand {
+    static var settingsGroups: [SettingsGroupPath<VerifyCommand>] { [.init(\.store)] }
 }

@@ -54,7 +54,7 @@ struct APIOptions: ParsableArguments {
     func resolvedEndpoint() throws -> Endpoint {
         if let endpoint { return try Endpoint(endpoint, allowHTTP: allowHTTP) }
         if let region { return try Endpoint.metaStudio(region: region) }
-        throw TTSArchiveError(.configuration, "no MetaStudio endpoint: pass --endpoint URL or --region REGION")
+        throw TTSArchiveError(.configuration, "no MetaStudio endpoint", fix: "pass --endpoint URL or --region REGION, or set endpoint or region in ttsarchive.toml")
     }
 
     /// A client with credentials from `environment` (default: the process's) or the token file.
@@ -90,5 +90,26 @@ struct LoggingOptions: ParsableArguments {
         var logger = Logger(label: "ttsarchive", factory: ConsoleLogHandler.init)
         logger.logLevel = level
         return logger
+    }
+}
+
+extension APIOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if let endpoint { flags[.endpoint] = .string(endpoint) }
+        if let region { flags[.region] = .string(region) }
+        if let projectID { flags[.projectID] = .string(projectID) }
+        if let tokenFile { flags[.tokenFile] = .string(tokenFile) }
+        if !allowHosts.isEmpty { flags[.allowHosts] = .strings(allowHosts) }
+        if allowHTTP { flags[.allowHTTP] = .boolean(true) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        (endpoint, region) = try EndpointChoice.pick(config)
+        projectID = config.string(.projectID)
+        tokenFile = config.string(.tokenFile)
+        allowHosts = config.strings(.allowHosts)
+        allowHTTP = config.boolean(.allowHTTP)
     }
 }

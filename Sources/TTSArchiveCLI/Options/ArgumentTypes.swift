@@ -63,7 +63,7 @@ struct DurationArgument: ExpressibleByArgument, Sendable, Equatable, CustomStrin
     /// A duration from the settings file (already checked by ``ConfigFile``) or a flag.
     static func setting(_ text: String, key: String) throws -> DurationArgument {
         guard let value = DurationArgument(argument: text) else {
-            throw TTSArchiveError(.configuration, "\(key) '\(TerminalText.escape(text))' is not a duration (e.g. 90s, 15m, 2h, 7d)")
+            throw TTSArchiveError(.configuration, "\(key) '\(TerminalText.escape(text))' is not a duration", fix: "write it as 90s, 15m, 2h or 7d")
         }
         return value
     }

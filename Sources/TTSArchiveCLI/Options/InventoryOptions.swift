@@ -50,7 +50,7 @@ struct InventoryOptions: ParsableArguments {
         guard !clouds.isEmpty else {
             throw TTSArchiveError(
                 .configuration,
-                "no cloud credentials are set: set \(InventoryCloud.allCases.map(\.credentialHint).joined(separator: "; or ")), or name clouds with --huawei/--alibaba/--volcengine")
+                "no cloud credentials are set", fix: "set \(InventoryCloud.allCases.map(\.credentialHint).joined(separator: "; or ")), or name clouds with --huawei/--alibaba/--volcengine")
         }
         return clouds
     }
@@ -72,7 +72,7 @@ struct InventoryOptions: ParsableArguments {
     /// The Alibaba lister; credentials are required once Alibaba is asked for.
     func alibabaSource(environment: [String: String], transport: APITransport, allowHTTP: Bool) throws -> AlibabaICEClient {
         guard let credentials = try AlibabaCredentials.load(environment: environment) else {
-            throw TTSArchiveError(.configuration, "--alibaba needs ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+            throw TTSArchiveError(.configuration, "--alibaba needs Alibaba credentials", fix: "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
         }
         let endpoint = try alibabaEndpoint.map { try Endpoint($0, allowHTTP: allowHTTP) }
             ?? AlibabaICEClient.endpoint(region: alibabaRegion)
@@ -83,9 +83,34 @@ struct InventoryOptions: ParsableArguments {
     /// The Volcengine lister; credentials are required once Volcengine is asked for.
     func volcengineSource(environment: [String: String], transport: APITransport, allowHTTP: Bool) throws -> VolcengineVMSClient {
         guard let credentials = try VolcengineCredentials.load(environment: environment) else {
-            throw TTSArchiveError(.configuration, "--volcengine needs VOLC_ACCESSKEY and VOLC_SECRETKEY")
+            throw TTSArchiveError(.configuration, "--volcengine needs Volcengine credentials", fix: "set VOLC_ACCESSKEY and VOLC_SECRETKEY")
         }
         let endpoint = try Endpoint(volcengineEndpoint ?? VolcengineVMSClient.defaultEndpoint, allowHTTP: allowHTTP)
         return VolcengineVMSClient(endpoint: endpoint, region: volcengineRegion, credentials: credentials, transport: transport)
+    }
+}
+
+extension InventoryOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if let alibabaEndpoint { flags[.alibabaEndpoint] = .string(alibabaEndpoint) }
+        if let volcengineEndpoint { flags[.volcengineEndpoint] = .string(volcengineEndpoint) }
+        if given.contains("--alibaba-region") { flags[.alibabaRegion] = .string(alibabaRegion) }
+        if given.contains("--volcengine-region") { flags[.volcengineRegion] = .string(volcengineRegion) }
+        let flagged = [(huawei, "huawei"), (alibaba, "alibaba"), (volcengine, "volcengine")].filter(\.0).map(\.1)
+        if !flagged.isEmpty { flags[.inventoryClouds] = .strings(flagged) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        alibabaEndpoint = config.string(.alibabaEndpoint)
+        volcengineEndpoint = config.string(.volcengineEndpoint)
+        alibabaRegion = config.string(.alibabaRegion) ?? alibabaRegion
+        volcengineRegion = config.string(.volcengineRegion) ?? volcengineRegion
+        // The file's cloud list counts like the flags; the built-in one does not (then every
+        // cloud whose credentials are set is snapshotted).
+        if case .builtIn = config[.inventoryClouds].source { return }
+        let clouds = Set(config.strings(.inventoryClouds))
+        (huawei, alibaba, volcengine) = (clouds.contains("huawei"), clouds.contains("alibaba"), clouds.contains("volcengine"))
     }
 }

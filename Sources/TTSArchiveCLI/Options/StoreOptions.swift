@@ -80,3 +80,17 @@ struct StoreOptions: ParsableArguments {
         return (opened, made)
     }
 }
+
+extension StoreOptions: SettingsGroup {
+    func explicitSettings(_ given: GivenFlags) -> [ConfigKey: SettingValue] {
+        var flags: [ConfigKey: SettingValue] = [:]
+        if given.contains("--archive") { flags[.archive] = .string(archive) }
+        if given.contains("--manifests") { flags[.manifests] = .string(manifests) }
+        return flags
+    }
+
+    mutating func apply(_ config: EffectiveConfig) throws {
+        archive = config.string(.archive) ?? archive
+        manifests = config.string(.manifests) ?? manifests
+    }
+}

@@ -28,9 +28,9 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible, E
 
     public var exitCode: Int32 {
         switch code {
-        case .notARunID, .unknownRun, .unknownJobs, .targetExists, .unsafeTarget: return 2
-        case .unreadableManifest, .damagedObject: return 5
-        case .io: return 4
+        case .notARunID, .unknownRun, .unknownJobs, .targetExists, .unsafeTarget: return ExitClass.usage.code
+        case .unreadableManifest, .damagedObject: return ExitClass.damage.code
+        case .io: return ExitClass.unusableStore.code
         }
     }
 

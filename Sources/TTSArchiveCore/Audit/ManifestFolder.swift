@@ -19,13 +19,13 @@ struct ManifestFolder: Sendable {
     init(path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TTSArchiveError(.unusableState, "the manifests folder \(path) does not exist; point --manifests at it")
+            throw TTSArchiveError(.unusableState, "the manifests folder does not exist", path: path, fix: "point --manifests at it")
         }
         guard isDirectory.boolValue else {
-            throw TTSArchiveError(.unusableState, "\(path) is not a directory; point --manifests at the manifests folder")
+            throw TTSArchiveError(.unusableState, "not a directory", path: path, fix: "point --manifests at the manifests folder")
         }
         guard access(path, R_OK | X_OK) == 0 else {
-            throw TTSArchiveError(.unusableState, "the manifests folder \(path) is not readable by this user")
+            throw TTSArchiveError(.unusableState, "the manifests folder is not readable by this user", path: path, fix: "run as its owner or fix its permissions")
         }
         self.path = path
     }
@@ -43,7 +43,7 @@ struct ManifestFolder: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
-            throw TTSArchiveError(.unusableState, "cannot list the manifests folder \(path): \(error.localizedDescription)")
+            throw TTSArchiveError(.unusableState, "cannot list the manifests folder", path: path, fix: "\(error.localizedDescription); check the disk and permissions")
         }
         // inventory-*.json are inventory manifests, with their own chain (see Inventory/).
         return names.filter { $0.hasSuffix(".json") && $0 != "HEAD.json" && !$0.hasPrefix(".") && !$0.hasPrefix("inventory-") }.sorted()

@@ -78,7 +78,7 @@ public struct ManifestVerifier: Sendable {
     /// own SHA-256 is compared with it.
     public func verifyFile(_ path: String) throws -> ManifestVerification {
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw TTSArchiveError(.configuration, "cannot read the manifest \(path): no such file or not readable")
+            throw TTSArchiveError(.configuration, "cannot read the manifest", path: path, fix: "no such file or not readable; check the path given to --manifest")
         }
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent

@@ -14,9 +14,9 @@ public struct RestoreReport: Sendable {
     /// The exit code: 5 when an object was damaged, 4 when the output failed, 1 when only
     /// refused jobs are missing, 0 when everything was written.
     public var exitCode: Int32 {
-        if failures.contains(where: { $0.error.exitCode == 5 }) { return 5 }
+        if failures.contains(where: { $0.error.exitCode == ExitClass.damage.code }) { return ExitClass.damage.code }
         if let failure = failures.first { return failure.error.exitCode }
-        return refused.isEmpty ? 0 : 1
+        return (refused.isEmpty ? ExitClass.success : .partial).code
     }
 }
 

@@ -25,9 +25,9 @@ public struct AlibabaCredentials: Sendable {
         case (nil, nil):
             return nil
         case (_?, nil):
-            throw TTSArchiveError(.configuration, "ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set, but ALIBABA_CLOUD_ACCESS_KEY_ID is")
+            throw TTSArchiveError(.configuration, "ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set, but ALIBABA_CLOUD_ACCESS_KEY_ID is", fix: "set both, or neither")
         case (nil, _?):
-            throw TTSArchiveError(.configuration, "ALIBABA_CLOUD_ACCESS_KEY_ID is not set, but ALIBABA_CLOUD_ACCESS_KEY_SECRET is")
+            throw TTSArchiveError(.configuration, "ALIBABA_CLOUD_ACCESS_KEY_ID is not set, but ALIBABA_CLOUD_ACCESS_KEY_SECRET is", fix: "set both, or neither")
         }
     }
 }
@@ -64,7 +64,7 @@ public struct AlibabaICEClient: InventorySource {
     /// `https://ice.<region>.aliyuncs.com`.
     public static func endpoint(region: String) throws -> Endpoint {
         guard !region.isEmpty, region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-            throw TTSArchiveError(.configuration, "'\(region)' is not an Alibaba Cloud region (like cn-shanghai)")
+            throw TTSArchiveError(.configuration, "'\(region)' is not an Alibaba Cloud region", fix: "give a region like cn-shanghai")
         }
         return try Endpoint("https://ice.\(region).aliyuncs.com")
     }

@@ -63,7 +63,7 @@ public struct CloudAPIError: Error, Sendable, Hashable, CustomStringConvertible,
         self.operation = operation
     }
 
-    public var exitCode: Int32 { kind == .authentication ? 3 : 1 }
+    public var exitCode: Int32 { (kind == .authentication ? ExitClass.authentication : .partial).code }
 
     public var description: String {
         var text = "\(cloud.rawValue) \(cloud.api): "

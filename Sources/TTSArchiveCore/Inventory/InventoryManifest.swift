@@ -156,10 +156,10 @@ public struct InventoryManifest: Sendable, Codable, Hashable {
     /// authentication; otherwise 1 when any failed.
     public var exitCode: Int32 {
         let failures = clouds.values.compactMap(\.error)
-        if failures.isEmpty { return 0 }
+        if failures.isEmpty { return ExitClass.success.code }
         if failures.count == clouds.count, failures.allSatisfy({ $0.kind == CloudAPIError.Kind.authentication.rawValue }) {
-            return 3
+            return ExitClass.authentication.code
         }
-        return 1
+        return ExitClass.partial.code
     }
 }

@@ -18,8 +18,8 @@ public struct VolcengineCredentials: Sendable {
         switch (ak, sk) {
         case let (ak?, sk?): return VolcengineCredentials(accessKey: ak, secretKey: sk)
         case (nil, nil): return nil
-        case (_?, nil): throw TTSArchiveError(.configuration, "VOLC_SECRETKEY is not set, but VOLC_ACCESSKEY is")
-        case (nil, _?): throw TTSArchiveError(.configuration, "VOLC_ACCESSKEY is not set, but VOLC_SECRETKEY is")
+        case (_?, nil): throw TTSArchiveError(.configuration, "VOLC_SECRETKEY is not set, but VOLC_ACCESSKEY is", fix: "set both, or neither")
+        case (nil, _?): throw TTSArchiveError(.configuration, "VOLC_ACCESSKEY is not set, but VOLC_SECRETKEY is", fix: "set both, or neither")
         }
     }
 }

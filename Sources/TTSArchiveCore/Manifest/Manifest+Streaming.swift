@@ -24,7 +24,7 @@ extension Manifest {
         let whole = Array(try encoder.encode(frame))
         let placeholder = Self.element(Array(try encoder.encode(Self.placeholderJob)))
         guard let cut = whole.firstRange(of: placeholder) else {
-            throw TTSArchiveError(.unusableState, "internal error: the manifest encoder's layout is not the expected one")
+            throw TTSArchiveError(.unusableState, "internal error: the manifest encoder's layout is not the expected one", fix: "report this bug with the Swift version")
         }
         try sink(whole[..<cut.lowerBound])
         var first = true

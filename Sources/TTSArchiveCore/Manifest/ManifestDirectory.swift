@@ -37,7 +37,7 @@ public struct ManifestDirectory: Sendable {
         do {
             return try JSONDecoder().decode(ManifestHead.self, from: data)
         } catch {
-            throw TTSArchiveError(.unusableState, "\(path)/HEAD.json is unreadable; restore it from a backup or `ttsarchive verify` the chain")
+            throw TTSArchiveError(.unusableState, "HEAD.json is unreadable", path: "\(path)/HEAD.json", fix: "restore it from a backup or `ttsarchive verify` the chain")
         }
     }
 
@@ -153,7 +153,7 @@ public struct ManifestDirectory: Sendable {
 
     private func readBack(_ name: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: "\(path)/\(name)") else {
-            throw TTSArchiveError(.unusableState, "\(path)/\(name) vanished right after it was written")
+            throw TTSArchiveError(.unusableState, "the manifest vanished right after it was written", path: "\(path)/\(name)", fix: "check what else writes to the manifests folder, then run again")
         }
         return Array(data)
     }

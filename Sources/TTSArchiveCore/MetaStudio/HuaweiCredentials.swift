@@ -28,10 +28,10 @@ public enum HuaweiCredentials: Sendable {
             return .accessKey(id: ak, secret: sk)
         case let ((name, _)?, nil):
             let missing = name.hasPrefix("CLOUD_") ? "CLOUD_SDK_SK" : "HUAWEICLOUD_SDK_SK"
-            throw TTSArchiveError(.configuration, "\(missing) is not set, but \(name) is: set both, or neither and use a token")
+            throw TTSArchiveError(.configuration, "\(missing) is not set, but \(name) is", fix: "set both, or neither and use a token")
         case let (nil, (name, _)?):
             let missing = name.hasPrefix("CLOUD_") ? "CLOUD_SDK_AK" : "HUAWEICLOUD_SDK_AK"
-            throw TTSArchiveError(.configuration, "\(missing) is not set, but \(name) is: set both, or neither and use a token")
+            throw TTSArchiveError(.configuration, "\(missing) is not set, but \(name) is", fix: "set both, or neither and use a token")
         case (nil, nil):
             break
         }
@@ -41,14 +41,14 @@ public enum HuaweiCredentials: Sendable {
         if let token = environment["TTSARCHIVE_AUTH_TOKEN"], !token.isEmpty { return .token(token) }
         throw TTSArchiveError(
             .configuration,
-            "no MetaStudio credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or TTSARCHIVE_AUTH_TOKEN, or pass --token-file")
+            "no MetaStudio credentials", fix: "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or TTSARCHIVE_AUTH_TOKEN, or pass --token-file")
     }
 
     /// The project id from `HUAWEICLOUD_SDK_PROJECT_ID`, unless given explicitly.
     public static func projectID(explicit: String?, environment: [String: String]) throws -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let id = environment["HUAWEICLOUD_SDK_PROJECT_ID"], !id.isEmpty { return id }
-        throw TTSArchiveError(.configuration, "HUAWEICLOUD_SDK_PROJECT_ID is not set (or pass --project-id)")
+        throw TTSArchiveError(.configuration, "HUAWEICLOUD_SDK_PROJECT_ID is not set", fix: "set it, or project_id in ttsarchive.toml, or pass --project-id")
     }
 }
 
@@ -57,20 +57,20 @@ public enum SecretFile {
     /// The file's content without surrounding white space.
     public static func read(_ path: String, what: String) throws -> String {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw TTSArchiveError(.configuration, "cannot read \(what) \(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else { throw TTSArchiveError(.configuration, "cannot read \(what)", path: path, fix: "\(String(cString: strerror(errno))); check the path") }
         if info.st_mode & 0o077 != 0 {
             throw TTSArchiveError(
                 .configuration,
-                "\(what) \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it")
+                "\(what) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8)))", path: path, fix: "chmod 600 it")
         }
         if info.st_uid != geteuid() && geteuid() != 0 {
-            throw TTSArchiveError(.configuration, "\(what) \(path) belongs to uid \(info.st_uid), not to the user running ttsarchive: chown it")
+            throw TTSArchiveError(.configuration, "\(what) belongs to uid \(info.st_uid), not to the user running ttsarchive", path: path, fix: "chown it")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TTSArchiveError(.configuration, "cannot read \(what) \(path)")
+            throw TTSArchiveError(.configuration, "cannot read \(what)", path: path, fix: "make it readable by its owner")
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { throw TTSArchiveError(.configuration, "\(what) \(path) is empty") }
+        if text.isEmpty { throw TTSArchiveError(.configuration, "\(what) is empty", path: path, fix: "write the token into it") }
         return text
     }
 }

@@ -10,7 +10,7 @@ public struct MetaStudioAPIError: Error, Sendable, CustomStringConvertible, Exit
     /// Authentication or permission refused: the run cannot go on, and exit code 3 says so.
     public var isAuthentication: Bool { status == 401 || status == 403 || errorCode == "MSS.000000004" }
 
-    public var exitCode: Int32 { isAuthentication ? 3 : 1 }
+    public var exitCode: Int32 { (isAuthentication ? ExitClass.authentication : .partial).code }
 
     public var description: String {
         var text = "MetaStudio refused \(operation): HTTP \(status)"
@@ -21,11 +21,3 @@ public struct MetaStudioAPIError: Error, Sendable, CustomStringConvertible, Exit
         return text
     }
 }
-
-/// An error that knows the contract's exit code for itself.
-public protocol ExitCoded {
-    /// The process exit code this error ends a command with.
-    var exitCode: Int32 { get }
-}
-
-extension TTSArchiveError: ExitCoded {}

@@ -5,7 +5,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
     /// What is wrong, where.
     public enum Code: Sendable, Equatable {
         case unreadable(path: String, detail: String)
-        case syntax(path: String, TOMLError)
+        case syntax(path: String, ConfigSyntaxError)
         case unknownKey(path: String, line: Int, key: String)
         case secret(path: String, line: Int, key: String)
         case wrongType(path: String, line: Int, key: String, expected: String, found: String)
@@ -23,23 +23,23 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
     public init(_ code: Code) { self.code = code }
 
     /// Exit 2: a configuration error.
-    public var exitCode: Int32 { 2 }
+    public var exitCode: Int32 { ExitClass.usage.code }
 
     public var description: String {
         switch code {
         case .unreadable(let path, let detail):
             return "cannot read \(path): \(detail)"
         case .syntax(let path, let error):
-            return "\(path): \(error)"
+            return "\(path):\(error.line):\(error.column): \(error.detail)"
         case .unknownKey(let path, let line, let key):
-            return "\(path):\(line): unknown setting \(key) (known: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))"
+            return "\(Self.at(path, line)): unknown setting \(key) (known: \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .secret(let path, let line, let key):
             return
-                "\(path):\(line): \(key) looks like a secret, and ttsarchive.toml holds none: put it in the environment or in the file named by credentials_file (mode 600)"
+                "\(Self.at(path, line)): \(key) looks like a secret, and ttsarchive.toml holds none: put it in the environment or in the file named by credentials_file (mode 600)"
         case .wrongType(let path, let line, let key, let expected, let found):
-            return "\(path):\(line): \(key) must be \(expected), not \(found)"
+            return "\(Self.at(path, line)): \(key) must be \(expected), not \(found)"
         case .badValue(let path, let line, let key, let detail):
-            return "\(path):\(line): \(key): \(detail)"
+            return "\(Self.at(path, line)): \(key): \(detail)"
         case .exposedCredentials(let path, let mode):
             return "credentials file \(path) is readable by group or others (mode \(mode)): chmod 600 it"
         case .foreignOwner(let path, let owner):
@@ -50,6 +50,9 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible, 
             return "settings file \(path) \(detail): it names the archive, the endpoint and the credentials file, so only its owner may change it"
         }
     }
+
+    /// `path:line`, or the path alone when the line is not known.
+    private static func at(_ path: String, _ line: Int) -> String { line > 0 ? "\(path):\(line)" : path }
 }
 
 /// `ttsarchive.toml`, parsed and checked against the known settings.
@@ -59,25 +62,25 @@ public struct ConfigFile: Sendable {
     /// How it was found: `--config`, `$TTSARCHIVE_CONFIG` or `./ttsarchive.toml`.
     public let foundBy: String
     /// The settings it holds, relative paths already made absolute from the file's folder.
-    public let entries: [ConfigKey: TOMLEntry]
+    public let entries: [ConfigKey: SettingEntry]
 
     /// Parses and checks `text` as the file at `path`.
     public init(text: String, path: String, foundBy: String = "--config") throws(ConfigError) {
         self.path = path
         self.foundBy = foundBy
-        let raw: [String: TOMLEntry]
+        let raw: [String: SettingEntry]
         do {
-            raw = try TOMLSubset.parse(text)
+            raw = try ConfigDocument.parse(text)
         } catch {
             throw ConfigError(.syntax(path: path, error))
         }
         let folder = (Self.absolute(path, from: FileManager.default.currentDirectoryPath) as NSString).deletingLastPathComponent
-        var entries: [ConfigKey: TOMLEntry] = [:]
+        var entries: [ConfigKey: SettingEntry] = [:]
         // In line order, so the first problem in the file is the one reported.
         for (name, entry) in raw.sorted(by: { $0.value.line < $1.value.line }) {
             if ConfigKey.looksSecret(name) { throw ConfigError(.secret(path: path, line: entry.line, key: name)) }
             guard let key = ConfigKey(rawValue: name) else { throw ConfigError(.unknownKey(path: path, line: entry.line, key: name)) }
-            entries[key] = TOMLEntry(value: try Self.check(entry, key: key, path: path, folder: folder), line: entry.line)
+            entries[key] = SettingEntry(value: try Self.check(entry, key: key, path: path, folder: folder), line: entry.line)
         }
         self.entries = entries
     }
@@ -126,7 +129,7 @@ public struct ConfigFile: Sendable {
         path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
     }
 
-    private static func check(_ entry: TOMLEntry, key: ConfigKey, path: String, folder: String) throws(ConfigError) -> TOMLValue {
+    private static func check(_ entry: SettingEntry, key: ConfigKey, path: String, folder: String) throws(ConfigError) -> SettingValue {
         func wrongType(_ expected: String) -> ConfigError {
             ConfigError(.wrongType(path: path, line: entry.line, key: key.rawValue, expected: expected, found: entry.value.typeName))
         }

@@ -45,7 +45,7 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     /// The built-in default, when there is one (the same as the flags').
-    public var defaultValue: TOMLValue? {
+    public var defaultValue: SettingValue? {
         switch self {
         case .archive: return .string("archive")
         case .manifests: return .string("manifests")
@@ -88,7 +88,13 @@ public enum ConfigKey: String, CaseIterable, Sendable, Codable, Comparable {
 
     /// The environment variable that sets it, if any (read between the flag and the file).
     public var environmentVariable: String? {
-        self == .projectID ? "HUAWEICLOUD_SDK_PROJECT_ID" : nil
+        switch self {
+        case .projectID: return "HUAWEICLOUD_SDK_PROJECT_ID"
+        // One archive for every command of a shell session or a unit, without a file.
+        case .archive: return "TTSARCHIVE_ARCHIVE"
+        case .manifests: return "TTSARCHIVE_MANIFESTS"
+        default: return nil
+        }
     }
 
     /// Clouds `inventory.clouds` may name.

@@ -23,7 +23,7 @@ public enum ConfigSource: Sendable, Hashable, CustomStringConvertible {
 
 /// One setting's value and its source.
 public struct ConfigSetting: Sendable, Hashable {
-    public var value: TOMLValue?
+    public var value: SettingValue?
     public var source: ConfigSource
 }
 
@@ -34,14 +34,14 @@ public struct ConfigLine: Sendable, Codable, Hashable {
     public var source: String
 }
 
-/// The settings in force: each from the command line, else the environment (only
-/// `project_id`: `HUAWEICLOUD_SDK_PROJECT_ID`), else `ttsarchive.toml`, else the built-in default.
+/// The settings in force: each from the command line, else the environment
+/// (``ConfigKey/environmentVariable``), else `ttsarchive.toml`, else the built-in default.
 public struct EffectiveConfig: Sendable {
     public let file: ConfigFile?
     public let settings: [ConfigKey: ConfigSetting]
 
     /// Resolves every key. `flags` holds only what the command line set explicitly.
-    public init(file: ConfigFile?, flags: [ConfigKey: TOMLValue], environment: [String: String]) {
+    public init(file: ConfigFile?, flags: [ConfigKey: SettingValue], environment: [String: String]) {
         self.file = file
         var settings: [ConfigKey: ConfigSetting] = [:]
         for key in ConfigKey.allCases {

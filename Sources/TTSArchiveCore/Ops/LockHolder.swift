@@ -104,7 +104,7 @@ public struct ArchiveLockError: Error, Sendable, CustomStringConvertible, ExitCo
     public init(_ code: Code) { self.code = code }
 
     /// Exit 4: the archive is unusable for now (the contract's "lock held").
-    public var exitCode: Int32 { 4 }
+    public var exitCode: Int32 { ExitClass.unusableStore.code }
 
     public var description: String {
         switch code {

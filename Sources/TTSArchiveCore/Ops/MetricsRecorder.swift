@@ -28,10 +28,10 @@ public struct MetricsRecorder: Sendable {
         let directory = folder.isEmpty ? "." : folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TTSArchiveError(.configuration, "--metrics-file \(path): folder \(directory) does not exist")
+            throw TTSArchiveError(.configuration, "--metrics-file \(path): folder \(directory) does not exist", fix: "create it or point --metrics-file elsewhere")
         }
         guard access(directory, W_OK) == 0 else {
-            throw TTSArchiveError(.configuration, "--metrics-file \(path): folder \(directory) is not writable by this user")
+            throw TTSArchiveError(.configuration, "--metrics-file \(path): folder \(directory) is not writable by this user", fix: "fix its permissions or point --metrics-file elsewhere")
         }
     }
 
@@ -66,7 +66,7 @@ extension ManifestDirectory {
     init(existing path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TTSArchiveError(.unusableState, "no manifests folder \(path)")
+            throw TTSArchiveError(.unusableState, "no manifests folder", path: path, fix: "point --manifests at it")
         }
         try self.init(path: path)
     }

@@ -64,7 +64,7 @@ public struct StatusReport: Sendable, Codable {
             do {
                 return try JSONDecoder().decode(ManifestHead.self, from: data)
             } catch {
-                throw TTSArchiveError(.unusableState, "\(manifests)/HEAD.json is unreadable; `ttsarchive verify` the chain")
+                throw TTSArchiveError(.unusableState, "HEAD.json is unreadable", path: "\(manifests)/HEAD.json", fix: "`ttsarchive verify` the chain")
             }
         }
         var figures = StoreFigures(objects: 0, storedBytes: 0, otherFiles: 0)

@@ -32,7 +32,7 @@ public struct DiskFault: Error, Sendable, CustomStringConvertible, ExitCoded {
         }
     }
 
-    public var exitCode: Int32 { 4 }
+    public var exitCode: Int32 { ExitClass.unusableStore.code }
 
     public var description: String {
         let free = freeBytes.map { ", \(Self.format($0)) free" } ?? ""

@@ -41,7 +41,7 @@ public struct RunStopped: Error, Sendable, CustomStringConvertible, ExitCoded {
     public var underlying: any Error
     public var outcome: RunOutcome
     public var description: String { "\(underlying) (the run stopped; manifest \(outcome.manifestPath ?? "-") is incomplete)" }
-    public var exitCode: Int32 { (underlying as? any ExitCoded)?.exitCode ?? 1 }
+    public var exitCode: Int32 { (underlying as? any ExitCoded)?.exitCode ?? ExitClass.partial.code }
 }
 
 /// `20261122T041900Z-3fa1`: sorts by time, unique enough for one archive.

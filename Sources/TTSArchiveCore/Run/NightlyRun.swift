@@ -231,7 +231,7 @@ public struct NightlyRun: Sendable {
         }
         if let reason = context.lockLost() {
             try? await state.journal.close()
-            throw TTSArchiveError(.unusableState, reason + "; the run stopped before publishing anything and its window stays open")
+            throw TTSArchiveError(.unusableState, reason + "; the run stopped before publishing anything and its window stays open", fix: "run again")
         }
         let listing = await lister.snapshot
         let complete = finish.complete

@@ -64,7 +64,7 @@ public struct OwedWork: Sendable, Codable, Equatable {
         do {
             return OwedWork(try JSONDecoder().decode(OwedWork.self, from: data).artifacts)
         } catch {
-            throw TTSArchiveError(.unusableState, "\(path(directory)) is damaged (\(error)); restore it from a backup or repair its JSON: moving it aside forgets what is owed")
+            throw TTSArchiveError(.unusableState, "the owed-work file is damaged (\(error))", path: path(directory), fix: "restore it from a backup or repair its JSON; moving it aside forgets what is owed")
         }
     }
 

@@ -27,7 +27,7 @@ public struct PendingJobs: Sendable, Codable {
         do {
             return try JSONDecoder().decode(PendingJobs.self, from: data)
         } catch {
-            throw TTSArchiveError(.unusableState, "\(path(directory)) is damaged; move it aside (pending jobs will be re-found only if in a new window)")
+            throw TTSArchiveError(.unusableState, "the pending-jobs file is damaged", path: path(directory), fix: "move it aside (pending jobs will be re-found only if in a new window)")
         }
     }
 

@@ -63,8 +63,8 @@ extension RunJournal {
             if let bad = extent.firstBadLine {
                 throw TTSArchiveError(
                     .unusableState,
-                    "run state \(path) is damaged at line \(bad): it does not verify and good records follow it (line \(lineNumber)); "
-                        + "move the file aside to start the window afresh, or restore it from a backup")
+                    "run state is damaged at line \(bad): it does not verify and good records follow it (line \(lineNumber))", path: path,
+                    fix: "move the file aside to start the window afresh, or restore it from a backup")
             }
             try body(record, JournalSpan(offset: offset, length: bytes.count))
             extent.goodEnd = offset + Int64(bytes.count) + 1
@@ -96,7 +96,7 @@ extension RunJournal {
         case .checked(let record?), .legacy(let record):
             return record
         case .checked(nil), .damaged:
-            throw TTSArchiveError(.unusableState, "run state \(path) changed while its manifest was written (byte \(span.offset))")
+            throw TTSArchiveError(.unusableState, "run state changed while its manifest was written (byte \(span.offset))", path: path, fix: "make sure one run at a time uses this archive, then run again")
         }
     }
 }

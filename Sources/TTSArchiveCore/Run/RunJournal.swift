@@ -130,7 +130,7 @@ final class GroupCommitter: @unchecked Sendable {
     private func refusal(after failure: any Error) -> TTSArchiveError {
         TTSArchiveError(
             .unusableState,
-            "run state \(path) takes no more records in this run: an earlier append failed (\(failure)); the next run resumes from its last good record")
+            "run state takes no more records in this run: an earlier append failed (\(failure))", path: path, fix: "fix the disk; the next run resumes from its last good record")
     }
 
     private func loop() {

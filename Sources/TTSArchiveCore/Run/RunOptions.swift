@@ -54,7 +54,7 @@ public struct RunOutcome: Sendable {
 
     /// The contract's exit code: 0 only when complete and without failures.
     public var exitCode: Int32 {
-        if !manifest.complete { return 1 }
-        return manifest.failures.isEmpty && manifest.badRecords.isEmpty ? 0 : 1
+        if !manifest.complete { return ExitClass.partial.code }
+        return (manifest.failures.isEmpty && manifest.badRecords.isEmpty ? ExitClass.success : .partial).code
     }
 }

@@ -43,10 +43,10 @@ public final class RunState: Sendable {
            let since = Timestamp.parse(w.createSince), let until = Timestamp.parse(w.createUntil) {
             let window = try TimeWindow(since: since, until: until)
             if let s = requestedWindow.since, Int(s.timeIntervalSince1970) != Int(since.timeIntervalSince1970) {
-                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished; run without --since/--until to finish it first")
+                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished", fix: "run without --since/--until to finish it first")
             }
             if let u = requestedWindow.until, Int(u.timeIntervalSince1970) != Int(until.timeIntervalSince1970) {
-                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished; run without --since/--until to finish it first")
+                throw TTSArchiveError(.configuration, "an interrupted run of window \(w.createSince)…\(w.createUntil) is unfinished", fix: "run without --since/--until to finish it first")
             }
             self.window = window
             startedAt = first.startedAt ?? Timestamp.format(now)

@@ -23,6 +23,6 @@ public struct S3Credentials: Sendable {
         }
         throw TTSArchiveError(
             .configuration,
-            "an s3:// archive needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or HUAWEICLOUD_SDK_AK/SK for OBS) in the environment")
+            "an s3:// archive needs credentials", fix: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or HUAWEICLOUD_SDK_AK/SK for OBS) in the environment")
     }
 }

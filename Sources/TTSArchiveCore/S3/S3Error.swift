@@ -45,8 +45,8 @@ public struct S3Error: Error, Sendable, CustomStringConvertible, ExitCoded {
 
     public var exitCode: Int32 {
         switch code {
-        case .authentication: return 3
-        case .noSuchBucket, .verification, .failed: return 4
+        case .authentication: return ExitClass.authentication.code
+        case .noSuchBucket, .verification, .failed: return ExitClass.unusableStore.code
         }
     }
 

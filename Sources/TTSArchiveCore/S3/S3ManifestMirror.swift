@@ -26,7 +26,7 @@ public struct S3ManifestMirror: ManifestPublisher {
             // chain fork that must not be papered over.
             let existing = try await client.get(bucket: root.bucket, key: root.key(name))
             guard existing == bytes else {
-                throw TTSArchiveError(.unusableState, "\(root.key(name)) already exists in s3://\(root.bucket) with other content; run `ttsarchive verify`")
+                throw TTSArchiveError(.unusableState, "already exists with other content", path: "s3://\(root.bucket)/\(root.key(name))", fix: "run `ttsarchive verify`")
             }
         }
     }
@@ -38,7 +38,7 @@ public struct S3ManifestMirror: ManifestPublisher {
         let key = root.key("HEAD.json")
         let moved = TTSArchiveError(
             .unusableState,
-            "the manifest chain in \(root) moved while this run wrote its manifest (another writer appended); its HEAD was left as it is: run `ttsarchive verify`, then run again")
+            "the manifest chain moved while this run wrote its manifest (another writer appended); its HEAD was left as it is", path: "\(root)", fix: "run `ttsarchive verify`, then run again")
         let current = try await client.getVersioned(bucket: root.bucket, key: key)
         switch (current, expected) {
         case (nil, nil):

@@ -47,13 +47,13 @@ public struct NightMerge: Sendable {
             do {
                 manifest = try JSONDecoder().decode(Manifest.self, from: data)
             } catch {
-                throw TTSArchiveError(.unusableState, "shard manifest \(folder)/\(name) is unreadable: \(error); run that shard again")
+                throw TTSArchiveError(.unusableState, "shard manifest is unreadable: \(error)", path: "\(folder)/\(name)", fix: "run that shard again")
             }
             guard let shard = manifest.shard, shard.runGroup == group, name == ShardSpec(index: shard.index, count: shard.count).fileStem + ".json" else {
-                throw TTSArchiveError(.unusableState, "\(folder)/\(name) does not describe itself as that shard of run group \(group)")
+                throw TTSArchiveError(.unusableState, "the file does not describe itself as that shard of run group \(group)", path: "\(folder)/\(name)", fix: "move it aside and run that shard again")
             }
             if let count, count != shard.count {
-                throw TTSArchiveError(.unusableState, "run group \(group) mixes shard counts \(count) and \(shard.count); one night must use one N")
+                throw TTSArchiveError(.unusableState, "run group \(group) mixes shard counts \(count) and \(shard.count)", fix: "one night must use one N: run its shards again with the same --shard K/N")
             }
             count = shard.count
             found[shard.index] = (manifest, Array(data))
@@ -72,7 +72,7 @@ public struct NightMerge: Sendable {
         let (foundCount, found) = try shardManifests(group: group)
         guard let count = foundCount ?? expectedCount else { return .waiting(missing: ["all"]) }
         if let expectedCount, expectedCount != count {
-            throw TTSArchiveError(.unusableState, "run group \(group) has shards of \(count), not \(expectedCount)")
+            throw TTSArchiveError(.unusableState, "run group \(group) has shards of \(count), not \(expectedCount)", fix: "pass --shards \(count) or leave it out")
         }
         let missing = (0..<count).filter { found[$0] == nil }.map { "\($0)/\(count)" }
         if !missing.isEmpty { return .waiting(missing: missing) }
@@ -95,7 +95,7 @@ public struct NightMerge: Sendable {
         for (other, _) in shards.dropFirst() where other.window != first.window || other.source != first.source {
             throw TTSArchiveError(
                 .unusableState,
-                "shard \(other.shard?.index ?? -1) of run group \(group) covers another window or source than shard 0; run every shard with the same --since/--until")
+                "shard \(other.shard?.index ?? -1) of run group \(group) covers another window or source than shard 0", fix: "run every shard with the same --since/--until")
         }
         var jobs: [String: ManifestJob] = [:]
         var failures: [ManifestFailure] = []

@@ -104,7 +104,7 @@ public struct OpenedArchive: Sendable {
         var client: S3Client?
         if archiveS3 != nil || manifestsS3 != nil {
             guard let endpointURL = s3.endpoint else {
-                throw TTSArchiveError(.configuration, "an s3:// --archive or --manifests needs --s3-endpoint URL (e.g. https://obs.cn-north-4.myhuaweicloud.com)")
+                throw TTSArchiveError(.configuration, "an s3:// --archive or --manifests needs --s3-endpoint URL", fix: "pass --s3-endpoint, e.g. https://obs.cn-north-4.myhuaweicloud.com")
             }
             let endpoint = try Endpoint(endpointURL, allowHTTP: s3.allowHTTP)
             client = S3Client(endpoint: endpoint, region: s3.region, credentials: try S3Credentials.fromEnvironment(s3.environment), engine: engine(), logger: logger)
@@ -136,7 +136,7 @@ public struct OpenedArchive: Sendable {
     static func location(_ text: String, flag: String) throws -> S3Location? {
         guard S3Location.looksLikeS3(text) else { return nil }
         guard let location = S3Location(text) else {
-            throw TTSArchiveError(.configuration, "\(flag) '\(text)' is not s3://BUCKET[/PREFIX] (bucket: 3–63 of a-z 0-9 . -)")
+            throw TTSArchiveError(.configuration, "\(flag) '\(text)' is not s3://BUCKET[/PREFIX]", fix: "a bucket name is 3–63 of a-z 0-9 . -")
         }
         return location
     }

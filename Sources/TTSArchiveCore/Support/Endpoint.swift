@@ -15,16 +15,16 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty
         else {
-            throw TTSArchiveError(.configuration, "'\(Redaction.url(url))' is not an endpoint URL (expected https://HOST[:PORT])")
+            throw TTSArchiveError(.configuration, "'\(Redaction.url(url))' is not an endpoint URL", fix: "give https://HOST[:PORT]")
         }
         guard scheme == "https" || scheme == "http" else {
-            throw TTSArchiveError(.configuration, "endpoint scheme '\(scheme)' is not supported: use https")
+            throw TTSArchiveError(.configuration, "endpoint scheme '\(scheme)' is not supported", fix: "use https")
         }
         if scheme == "http" && !Self.isLoopback(host) && !allowHTTP {
-            throw TTSArchiveError(.configuration, "refusing plain http to \(host): only loopback hosts may use http unless --allow-http")
+            throw TTSArchiveError(.configuration, "refusing plain http", path: host, fix: "only loopback hosts may use http unless --allow-http")
         }
         if components.query != nil || components.user != nil {
-            throw TTSArchiveError(.configuration, "an endpoint takes no query string or user info: give https://HOST[:PORT]")
+            throw TTSArchiveError(.configuration, "an endpoint takes no query string or user info", fix: "give https://HOST[:PORT]")
         }
         self.scheme = scheme
         self.host = host.lowercased()
@@ -35,7 +35,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// `https://metastudio.<region>.myhuaweicloud.com`.
     public static func metaStudio(region: String) throws -> Endpoint {
         guard !region.isEmpty, region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-            throw TTSArchiveError(.configuration, "'\(region)' is not a region name (like cn-north-4)")
+            throw TTSArchiveError(.configuration, "'\(region)' is not a region name", fix: "give a region like cn-north-4")
         }
         return try Endpoint("https://metastudio.\(region).myhuaweicloud.com")
     }

@@ -1,7 +1,8 @@
-/// A failure that is not the store's: configuration, credentials, API refusals. Carries the
-/// exit code the contract gives it and a message that says what to do.
+/// A failure that is not the store's: configuration, credentials, API refusals, unusable state.
+/// Says what went wrong, what it concerns (a path, a job, a flag) and what to do, on one line:
+/// `what (subject): fix`. Its kind gives the contract's exit code (``ExitClass``).
 public struct TTSArchiveError: Error, Sendable, CustomStringConvertible {
-    /// The contract's exit-code classes.
+    /// The contract's exit-code classes a failure of this type can have.
     public enum Kind: Sendable, Equatable {
         /// Bad flags, bad configuration, missing credentials: exit 2.
         case configuration
@@ -13,28 +14,51 @@ public struct TTSArchiveError: Error, Sendable, CustomStringConvertible {
         case damage
         /// Finished, with failures: exit 1.
         case partial
+
+        /// Its row of the exit-code table.
+        public var exitClass: ExitClass {
+            switch self {
+            case .configuration: return .usage
+            case .authentication: return .authentication
+            case .unusableState: return .unusableStore
+            case .damage: return .damage
+            case .partial: return .partial
+            }
+        }
     }
 
     public let kind: Kind
-    public let message: String
+    /// What went wrong.
+    public let what: String
+    /// The path, job, flag or setting it concerns, if one.
+    public let subject: String?
+    /// What to do about it, if there is something to do.
+    public let fix: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    /// - Parameters:
+    ///   - what: what went wrong, without the subject or the remedy.
+    ///   - path: the file, folder, job or setting concerned (printed in parentheses).
+    ///   - fix: what the operator should do.
+    public init(_ kind: Kind, _ what: String, path: String? = nil, fix: String? = nil) {
         self.kind = kind
-        self.message = message
+        self.what = what
+        self.subject = path
+        self.fix = fix
     }
 
-    public var description: String { message }
+    /// The one line printed: `what (subject): fix`.
+    public var description: String {
+        var line = what
+        if let subject { line += " (\(subject))" }
+        if let fix { line += ": \(fix)" }
+        return line
+    }
+
+    /// The whole line (kept for callers that log the message).
+    public var message: String { description }
 
     /// The contract's exit code.
-    public var exitCode: Int32 {
-        switch kind {
-        case .configuration: return 2
-        case .authentication: return 3
-        case .unusableState: return 4
-        case .damage: return 5
-        case .partial: return 1
-        }
-    }
+    public var exitCode: Int32 { kind.exitClass.code }
 }
 
 /// The tool's name and version, as recorded in manifests.

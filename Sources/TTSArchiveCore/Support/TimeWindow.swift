@@ -10,7 +10,7 @@ public struct TimeWindow: Sendable, Hashable, Codable {
         let s = Date(timeIntervalSince1970: since.timeIntervalSince1970.rounded(.down))
         let u = Date(timeIntervalSince1970: until.timeIntervalSince1970.rounded(.down))
         guard s <= u else {
-            throw TTSArchiveError(.configuration, "--since \(Timestamp.format(s)) is after --until \(Timestamp.format(u))")
+            throw TTSArchiveError(.configuration, "--since \(Timestamp.format(s)) is after --until \(Timestamp.format(u))", fix: "swap them")
         }
         self.since = s
         self.until = u
