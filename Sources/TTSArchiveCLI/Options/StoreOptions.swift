@@ -40,6 +40,9 @@ struct StoreOptions: ParsableArguments {
         APIOptions.derivedDeadline(largest: S3ObjectStore.largestTransfer(partSize: Int(s3PartSize.bytes)))
     }
 
+    /// Whether the archive or the manifests live in an S3 bucket.
+    var usesS3: Bool { archive.hasPrefix("s3://") || manifests.hasPrefix("s3://") }
+
     /// What `status` and `report` show, read like an audit reads (read-only, manifests fresh).
     func statusReport(runs: Int) async throws -> StatusReport {
         try await withAuditedArchive { try await $0.statusReport(archive: archive, manifests: manifests, runs: runs) }
