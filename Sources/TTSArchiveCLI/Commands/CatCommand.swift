@@ -31,18 +31,16 @@ struct CatCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let (opened, engine) = try await store.open(create: false, engine: nil)
-            defer { engine?.shutdown() }
-            let store = opened.objects
-            let manifestsPath = opened.manifestsPath
-            guard let digest = ContentDigest(hex: self.digest) else { throw ValidationError("'\(self.digest)' is not a SHA-256 digest") }
-            _ = try await Blocking.run {
-                // The same cap as restore's: the size the manifests record, plus one byte.
-                let limit = RecordedSize.of(digest, manifestsPath: manifestsPath)
-                // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
-                try store.readObject(digest, limit: limit) { chunk in try OutputChannel.standardOutput.write(chunk) }
-            }
+        let (opened, engine) = try await store.open(create: false, engine: nil)
+        defer { engine?.shutdown() }
+        let store = opened.objects
+        let manifestsPath = opened.manifestsPath
+        guard let digest = ContentDigest(hex: self.digest) else { throw ValidationError("'\(self.digest)' is not a SHA-256 digest") }
+        _ = try await Blocking.run {
+            // The same cap as restore's: the size the manifests record, plus one byte.
+            let limit = RecordedSize.of(digest, manifestsPath: manifestsPath)
+            // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
+            try store.readObject(digest, limit: limit) { chunk in try OutputChannel.standardOutput.write(chunk) }
         }
     }
 }

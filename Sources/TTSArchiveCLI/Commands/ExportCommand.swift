@@ -49,32 +49,30 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            try await store.withAuditedArchive { opened in
-                let objects = opened.objects
-                let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath)
-                warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
-                let plan = BagPlan(payload: payload, sourceOrganization: sourceOrganization)
-                let exporter = BagItExporter(store: objects)
-                for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }
-                let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
-                if let bagDirectory {
-                    try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
-                    if !json { Console.out("bag \(bagDirectory): \(summary)") }
-                }
-                if let tarFile {
-                    let gzip = !tarFile.hasSuffix(".tar")
-                    try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
-                    if !json { Console.out("tar \(tarFile): \(summary)") }
-                }
-                if json {
-                    try Console.json(
-                        encoding: AuditResult(
-                            runID: payload.manifest.runID, files: payload.files.count, written: payload.files.count,
-                            bytes: payload.totalSize, bagit: bagDirectory, tar: tarFile, refused: payload.refused.map(AuditResult.Refused.init)))
-                }
-                if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
+        try await store.withAuditedArchive { opened in
+            let objects = opened.objects
+            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath)
+            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
+            let plan = BagPlan(payload: payload, sourceOrganization: sourceOrganization)
+            let exporter = BagItExporter(store: objects)
+            for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }
+            let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
+            if let bagDirectory {
+                try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
+                if !json { Console.out("bag \(bagDirectory): \(summary)") }
             }
+            if let tarFile {
+                let gzip = !tarFile.hasSuffix(".tar")
+                try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
+                if !json { Console.out("tar \(tarFile): \(summary)") }
+            }
+            if json {
+                try Console.json(
+                    encoding: AuditResult(
+                        runID: payload.manifest.runID, files: payload.files.count, written: payload.files.count,
+                        bytes: payload.totalSize, bagit: bagDirectory, tar: tarFile, refused: payload.refused.map(AuditResult.Refused.init)))
+            }
+            if !payload.refused.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
         }
     }
 }

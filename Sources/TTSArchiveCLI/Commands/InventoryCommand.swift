@@ -29,24 +29,22 @@ struct InventoryCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let environment = ProcessInfo.processInfo.environment
-            let logger = logging.makeLogger()
-            // Listing calls only: the same floor as `list`.
-            let engine = HTTPEngine(
-                maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: APIOptions.minimumTransferTime)
-            defer { engine.shutdown() }
-            let sources = try clouds.sources(environment: environment, api: api, engine: engine, logger: logger)
-            let opened = try await store.open(create: true, engine: engine, allowHTTP: api.allowHTTP, logger: logger).archive
-            let runner = InventoryRunner(store: opened.objects, manifests: try opened.manifestDirectory(), logger: logger)
-            let outcome = try await runner.run(sources)
-            if json {
-                Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
-            } else {
-                Self.describe(outcome).forEach { Console.out($0) }
-            }
-            if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+        let environment = ProcessInfo.processInfo.environment
+        let logger = logging.makeLogger()
+        // Listing calls only: the same floor as `list`.
+        let engine = HTTPEngine(
+            maxTotal: 8, maxPerHost: 4, userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: APIOptions.minimumTransferTime)
+        defer { engine.shutdown() }
+        let sources = try clouds.sources(environment: environment, api: api, engine: engine, logger: logger)
+        let opened = try await store.open(create: true, engine: engine, allowHTTP: api.allowHTTP, logger: logger).archive
+        let runner = InventoryRunner(store: opened.objects, manifests: try opened.manifestDirectory(), logger: logger)
+        let outcome = try await runner.run(sources)
+        if json {
+            Console.json(String(decoding: (try? outcome.manifest.encoded()) ?? [], as: UTF8.self), terminator: "")
+        } else {
+            Self.describe(outcome).forEach { Console.out($0) }
         }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
     /// The lines people read about a snapshot (also after `run --inventory`).

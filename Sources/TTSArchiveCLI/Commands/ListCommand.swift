@@ -31,44 +31,42 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let logger = logging.makeLogger()
-            let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: api.transferDeadline(largest: nil))
-            defer { engine.shutdown() }
-            let client = try api.makeClient(engine: engine, logger: logger)
-            let now = Date()
-            let window = try TimeWindow(
-                since: since?.date ?? now.addingTimeInterval(-86400), until: until?.date ?? now)
-            let lister = JobLister(client: client, window: window)
-            let table = !json && isatty(STDOUT_FILENO) == 1
-            if table { Console.out("JOB_ID                                 STATE       CREATED               FORMAT FILES") }
-            while let jobs = try await lister.next() {
-                var chunk = ""
-                for job in jobs where state == "all" || job.jobState.rawValue == state {
-                    if json {
-                        chunk += try JobJSON.line(job) + "\n"
-                    } else {
-                        let created = job.createTime ?? "-"
-                        chunk += "\(job.jobID.padding(toLength: 38, withPad: " ", startingAt: 0)) \(job.jobState.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(created.padding(toLength: 21, withPad: " ", startingAt: 0)) \(job.audioFormatRaw.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.files.count)\n"
-                    }
+        let logger = logging.makeLogger()
+        let engine = HTTPEngine(userAgent: "\(ToolInfo.name)/\(ToolInfo.version)", transferTimeout: api.transferDeadline(largest: nil))
+        defer { engine.shutdown() }
+        let client = try api.makeClient(engine: engine, logger: logger)
+        let now = Date()
+        let window = try TimeWindow(
+            since: since?.date ?? now.addingTimeInterval(-86400), until: until?.date ?? now)
+        let lister = JobLister(client: client, window: window)
+        let table = !json && isatty(STDOUT_FILENO) == 1
+        if table { Console.out("JOB_ID                                 STATE       CREATED               FORMAT FILES") }
+        while let jobs = try await lister.next() {
+            var chunk = ""
+            for job in jobs where state == "all" || job.jobState.rawValue == state {
+                if json {
+                    chunk += try JobJSON.line(job) + "\n"
+                } else {
+                    let created = job.createTime ?? "-"
+                    chunk += "\(job.jobID.padding(toLength: 38, withPad: " ", startingAt: 0)) \(job.jobState.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(created.padding(toLength: 21, withPad: " ", startingAt: 0)) \(job.audioFormatRaw.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.files.count)\n"
                 }
-                // JSON lines stay exact (the encoder escapes what a terminal must not see);
-                // table cells are server text, escaped by Console.
-                if json { Console.json(chunk, terminator: "") } else { Console.out(chunk, terminator: "") }
-                if let failure = OutputChannel.standardOutput.failure { throw failure }
             }
-            let snapshot = await lister.snapshot
-            let states = snapshot.countsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            printError("listed \(snapshot.listed) jobs (server count \(snapshot.serverCount)): \(states.isEmpty ? "none" : states)")
-            for bad in snapshot.badRecords { printError("skipped malformed \(bad)") }
-            if !snapshot.badRecords.isEmpty {
-                printError("\(snapshot.badRecords.count) malformed record(s) skipped")
-                throw ExitCode(ExitStatus.partialFailure)
-            }
-            if snapshot.shortfall > 0 {
-                printError("listing drifted: \(snapshot.shortfall) job(s) counted by the API were not seen")
-                throw ExitCode(ExitStatus.partialFailure)
-            }
+            // JSON lines stay exact (the encoder escapes what a terminal must not see);
+            // table cells are server text, escaped by Console.
+            if json { Console.json(chunk, terminator: "") } else { Console.out(chunk, terminator: "") }
+            if let failure = OutputChannel.standardOutput.failure { throw failure }
+        }
+        let snapshot = await lister.snapshot
+        let states = snapshot.countsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        printError("listed \(snapshot.listed) jobs (server count \(snapshot.serverCount)): \(states.isEmpty ? "none" : states)")
+        for bad in snapshot.badRecords { printError("skipped malformed \(bad)") }
+        if !snapshot.badRecords.isEmpty {
+            printError("\(snapshot.badRecords.count) malformed record(s) skipped")
+            throw ExitCode(ExitStatus.partialFailure)
+        }
+        if snapshot.shortfall > 0 {
+            printError("listing drifted: \(snapshot.shortfall) job(s) counted by the API were not seen")
+            throw ExitCode(ExitStatus.partialFailure)
         }
     }
 }

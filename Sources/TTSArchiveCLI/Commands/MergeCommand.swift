@@ -38,30 +38,28 @@ struct MergeCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let (opened, engine) = try await store.open(create: false, engine: nil)
-            defer { engine?.shutdown() }
-            let manifests = try opened.manifestDirectory()
-            let (group, count) = (runGroup, shards)
-            let result = try await opened.withLock(
-                scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: waitLock.seconds
-            ) {
-                try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count)
-            }
-            if json {
-                try Console.json(encoding: MergeResult(result, group: runGroup))
-            } else {
-                Console.out(Self.describe(result, group: runGroup))
-                if case .merged(_, let head) = result { Console.out("head \(head.sha256)") }
-            }
-            switch result {
-            case .merged(let manifest, _):
-                if !manifest.complete || !manifest.failures.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
-            case .waiting:
-                throw ExitCode(ExitStatus.partialFailure)
-            case .alreadyMerged:
-                break
-            }
+        let (opened, engine) = try await store.open(create: false, engine: nil)
+        defer { engine?.shutdown() }
+        let manifests = try opened.manifestDirectory()
+        let (group, count) = (runGroup, shards)
+        let result = try await opened.withLock(
+            scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: waitLock.seconds
+        ) {
+            try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count)
+        }
+        if json {
+            try Console.json(encoding: MergeResult(result, group: runGroup))
+        } else {
+            Console.out(Self.describe(result, group: runGroup))
+            if case .merged(_, let head) = result { Console.out("head \(head.sha256)") }
+        }
+        switch result {
+        case .merged(let manifest, _):
+            if !manifest.complete || !manifest.failures.isEmpty { throw ExitCode(ExitStatus.partialFailure) }
+        case .waiting:
+            throw ExitCode(ExitStatus.partialFailure)
+        case .alreadyMerged:
+            break
         }
     }
 

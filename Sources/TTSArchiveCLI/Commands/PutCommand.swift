@@ -28,25 +28,23 @@ struct PutCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let (opened, engine) = try await store.open(create: true, engine: nil)
-            defer { engine?.shutdown() }
-            let store = opened.objects
-            let files = self.files
-            let objects = try await Blocking.run { () -> [PutResult.Object] in
-                (store as? LocalObjectStore)?.sweepTemporaries()
-                return try files.map { path in PutResult.Object(file: path, object: try Self.put(path, into: store)) }
-            }
-            if json {
-                try Console.json(encoding: PutResult(objects: objects))
-            } else {
-                for o in objects { Console.out("\(o.sha256)  \(o.status)  \(o.size)  \(o.storedSize)") }
-            }
+        let (opened, engine) = try await store.open(create: true, engine: nil)
+        defer { engine?.shutdown() }
+        let store = opened.objects
+        let files = self.files
+        let objects = try await Blocking.run { () -> [PutResult.Object] in
+            (store as? LocalObjectStore)?.sweepTemporaries()
+            return try files.map { path in PutResult.Object(file: path, object: try Self.put(path, into: store)) }
+        }
+        if json {
+            try Console.json(encoding: PutResult(objects: objects))
+        } else {
+            for o in objects { Console.out("\(o.sha256)  \(o.status)  \(o.size)  \(o.storedSize)") }
         }
     }
 
     /// Streams one file into the store. Read with `read(2)`: a directory or an unreadable
-    /// file is an error to report, not a trap (Foundation's FileHandle traps on EISDIR).
+    /// file is an error to report, not a trap (Foundation's file handle type traps on EISDIR).
     static func put(_ path: String, into store: any ObjectStore) throws -> StoredObject {
         let input: FileDescriptor
         do {

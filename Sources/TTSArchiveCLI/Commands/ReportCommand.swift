@@ -31,31 +31,21 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let status = try await store.statusReport(runs: runs)
-            let target = out
-            try await Blocking.run { try HTMLReport(status: status).write(to: target) }
-            if json {
-                try Console.json(encoding: ["out": .string(target), "runs": .number(status.runs.count)] as [String: ReportField])
-            } else {
-                Console.out("report \(target): \(status.runs.count) run(s)")
-            }
+        let status = try await store.statusReport(runs: runs)
+        let target = out
+        try await Blocking.run { try HTMLReport(status: status).write(to: target) }
+        if json {
+            try Console.json(encoding: ReportResult(out: target, runs: status.runs.count))
+        } else {
+            Console.out("report \(target): \(status.runs.count) run(s)")
         }
     }
 }
 
-/// A value of `report --json` (docs/formats.md#command-results).
-private enum ReportField: Encodable {
-    case string(String)
-    case number(Int)
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .string(let s): try c.encode(s)
-        case .number(let n): try c.encode(n)
-        }
-    }
+/// `report --json` (docs/formats.md#command-results).
+private struct ReportResult: Encodable {
+    var out: String
+    var runs: Int
 }
 
 extension ReportCommand: ConfiguredCommand {

@@ -39,26 +39,24 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            try await store.withAuditedArchive { opened in
-                let objects = opened.objects
-                let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
-                warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
-                let (output, force) = (self.output, self.force)
-                let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
-                for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
-                for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
-                if json {
-                    try Console.json(
-                        encoding: AuditResult(
-                            runID: payload.manifest.runID, files: payload.files.count, written: report.written.count, bytes: report.bytes,
-                            out: output, refused: report.refused.map(AuditResult.Refused.init),
-                            failures: report.failures.map { AuditResult.Failure(path: $0.path, error: "\($0.error)") }))
-                } else {
-                    Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
-                }
-                if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        try await store.withAuditedArchive { opened in
+            let objects = opened.objects
+            let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
+            warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
+            let (output, force) = (self.output, self.force)
+            let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
+            for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
+            for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
+            if json {
+                try Console.json(
+                    encoding: AuditResult(
+                        runID: payload.manifest.runID, files: payload.files.count, written: report.written.count, bytes: report.bytes,
+                        out: output, refused: report.refused.map(AuditResult.Refused.init),
+                        failures: report.failures.map { AuditResult.Failure(path: $0.path, error: "\($0.error)") }))
+            } else {
+                Console.out("restored \(report.written.count) of \(payload.files.count) files (\(report.bytes) bytes) of run \(payload.manifest.runID) to \(output)")
             }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }
 }

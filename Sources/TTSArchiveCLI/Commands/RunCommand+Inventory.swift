@@ -25,9 +25,7 @@ extension RunCommand {
     /// snapshot's exit code (0, or 1 / 3 when clouds failed).
     func snapshotInventory(_ sources: [any InventorySource], opened: OpenedArchive, manifests: ManifestDirectory, logger: Logger) async throws -> Int32 {
         let outcome = try await InventoryRunner(store: opened.objects, manifests: manifests, logger: logger).run(sources)
-        // With --json, stdout holds the run's summary alone.
-        let say: (String) -> Void = json ? { printError("ttsarchive: inventory: " + $0) } : { Console.out("inventory: " + $0) }
-        InventoryCommand.describe(outcome).forEach(say)
+        for line in InventoryCommand.describe(outcome) { say("inventory: " + line) }
         return outcome.exitCode
     }
 }

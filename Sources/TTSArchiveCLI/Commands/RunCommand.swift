@@ -172,10 +172,16 @@ struct RunCommand: AsyncParsableCommand {
         let result = try await opened.withLock(scope: nil, archive: store.archive, command: "merge --run-group \(group)", wait: 600) {
             try await NightMerge(manifests: manifests).merge(group: group, expectedCount: count, requireComplete: true)
         }
-        // With --json, stdout holds the shard's summary only.
-        let say: (String) -> Void = json ? { printError("ttsarchive: " + $0) } : { Console.out($0) }
         say(MergeCommand.describe(result, group: group))
         if case .merged(_, let head) = result, !json { Console.out("head \(head.sha256)") }
+    }
+}
+
+extension RunCommand {
+    /// A line about what the run did after the night (the merge, the inventory): on stdout,
+    /// or on stderr with --json, where stdout holds the run's summary alone.
+    func say(_ line: String) {
+        if json { printError("ttsarchive: " + line) } else { Console.out(line) }
     }
 }
 

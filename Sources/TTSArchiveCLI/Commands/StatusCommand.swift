@@ -29,15 +29,11 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            let report = try await store.statusReport(runs: runs)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                Console.json(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                Console.out(report.text(), terminator: "")
-            }
+        let report = try await store.statusReport(runs: runs)
+        if json {
+            try Console.json(encoding: report)
+        } else {
+            Console.out(report.text(), terminator: "")
         }
     }
 }

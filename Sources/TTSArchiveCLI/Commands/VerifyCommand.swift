@@ -55,30 +55,28 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     private func execute() async throws {
-        try await mappingErrors {
-            try await store.withAuditedArchive { opened in
-                let objects = opened.objects
-                let manifestsPath = try manifestsFolder(opened.manifestsPath)
-                let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
-                let file = manifestFile
-                let report = try await Blocking.run {
-                    if let file { return try verifier.verifyFile(file) }
-                    return try verifier.verifyAll(includeStore: true)
-                }
-                let repaired = repair ? try await repairObjects(report, opened: opened, manifestsPath: manifestsPath) : nil
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                    Console.json(String(decoding: try encoder.encode(RepairedReport(report: report, repaired: repaired)), as: UTF8.self))
-                } else {
-                    printText(report)
-                    for item in repaired ?? [] {
-                        let moved = item.quarantinedAs.map { "quarantined as \($0)" } ?? "missing"
-                        Console.out("repaired \(item.object): \(moved); \(item.owed.count) artifact(s) owed to the next run")
-                    }
-                }
-                if !report.isClean { throw ExitCode(ExitStatus.damage) }
+        try await store.withAuditedArchive { opened in
+            let objects = opened.objects
+            let manifestsPath = try manifestsFolder(opened.manifestsPath)
+            let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
+            let file = manifestFile
+            let report = try await Blocking.run {
+                if let file { return try verifier.verifyFile(file) }
+                return try verifier.verifyAll(includeStore: true)
             }
+            let repaired = repair ? try await repairObjects(report, opened: opened, manifestsPath: manifestsPath) : nil
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                Console.json(String(decoding: try encoder.encode(RepairedReport(report: report, repaired: repaired)), as: UTF8.self))
+            } else {
+                printText(report)
+                for item in repaired ?? [] {
+                    let moved = item.quarantinedAs.map { "quarantined as \($0)" } ?? "missing"
+                    Console.out("repaired \(item.object): \(moved); \(item.owed.count) artifact(s) owed to the next run")
+                }
+            }
+            if !report.isClean { throw ExitCode(ExitStatus.damage) }
         }
     }
 

@@ -62,9 +62,8 @@ public struct NightScheduler: Sendable {
     private var cancelled = false
     private var faulted = false
     private var cancelSent = false
-    private var finished = false
-    /// The end, fixed when first reached.
-    private var pendingFinish: Finish?
+    /// The end, fixed when first reached; set means the schedule is spent.
+    private var ending: Finish?
 
     /// A night whose listing is still to be read (`listingDone` false), or already known to
     /// be over (the carried-over rounds stopped on an authentication error).
@@ -100,7 +99,7 @@ public struct NightScheduler: Sendable {
     /// The next thing to do. Each `.fetch` counts as started; after `.finish` the schedule is
     /// spent and only `.finish` comes back.
     public mutating func nextAction() -> Action {
-        if finished { return .finish(finish()) }
+        if let ending { return .finish(ending) }
         if faulted || cancelled {
             // Stopping: what runs is cancelled once and waited for; nothing new starts.
             if !cancelSent && inFlight > 0 {
@@ -108,7 +107,6 @@ public struct NightScheduler: Sendable {
                 return .cancelTransfers
             }
             if inFlight > 0 { return .awaitTransfer }
-            finished = true
             return .finish(finish())
         }
         if inFlight < concurrency, let task = queue.pop() {
@@ -118,17 +116,15 @@ public struct NightScheduler: Sendable {
         // Read ahead only while fewer than a slot's worth wait: links age from their listing.
         if queue.count < concurrency && !listingDone { return .list }
         if inFlight > 0 { return .awaitTransfer }
-        finished = true
         return .finish(finish())
     }
 
     private mutating func finish() -> Finish {
-        if let pendingFinish { return pendingFinish }
         let notAttempted = queue.drain()
         let result = Finish(
             complete: !cancelled && !faulted && !listingFailed && listingDone && notAttempted.isEmpty,
             notAttempted: notAttempted, diskFault: faulted)
-        pendingFinish = result
+        ending = result
         return result
     }
 }

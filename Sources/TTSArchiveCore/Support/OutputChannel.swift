@@ -7,7 +7,7 @@ import Glibc
 /// One of the process's output descriptors (standard output, standard error), written with
 /// `write(2)` loops that return errors instead of trapping.
 ///
-/// Foundation's `FileHandle.write` traps on EBADF, ENOSPC, EPIPE or EISDIR, which kills a cron
+/// Foundation's file handle `write` traps on EBADF, ENOSPC, EPIPE or EISDIR, which kills a cron
 /// job whose stderr is closed or whose log pipe's reader died. Every byte the tool prints goes
 /// through here instead. The first failure is remembered and later writes are dropped, so a
 /// command can finish its real work (the manifest) and decide its exit status at the end.
