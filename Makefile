@@ -62,7 +62,7 @@ demo-s3: setup
 
 # The tools `make bench` compares against (installed by bench only, never by test), and where
 # the release build goes (`make bench RELEASE_SCRATCH=.build-x` to keep another tree's build).
-BENCH_APT_PACKAGES ?= aria2 pigz wget2 curl time isal
+BENCH_APT_PACKAGES ?= aria2 pigz wget2 curl time isal nginx-light
 RELEASE_SCRATCH    ?= .build
 SOAK_MINUTES       ?= 20
 

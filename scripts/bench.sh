@@ -5,7 +5,8 @@
 # largest process). Each row is repeated BENCH_REPS times; the table shows median and range.
 # usage: bench.sh BIN_DIR   (env: BENCH_REPS, BENCH_AUDIO_JOBS, BENCH_SMALL_JOBS, BENCH_LIST_JOBS,
 #        BENCH_GIANT_BYTES, BENCH_MEM_REPS, BENCH_WORK, BENCH_SECTIONS: a subset of
-#        "audio small memory expiry put", e.g. BENCH_SECTIONS="audio small" BENCH_REPS=1)
+#        "audio small static memory expiry put", e.g. BENCH_SECTIONS="audio small" BENCH_REPS=1;
+#        "static" repeats both nights with the files served by nginx instead of the simulator)
 set -euo pipefail
 bin=$(cd "${1:-.build/release}" && pwd)
 scripts=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ limit=${BENCH_TIMEOUT:-240}  # seconds one measurement may take before it counts
 audio_jobs=${BENCH_AUDIO_JOBS:-1000}
 small_jobs=${BENCH_SMALL_JOBS:-10000}
 list_jobs=${BENCH_LIST_JOBS:-100000}
-sections=" ${BENCH_SECTIONS:-audio small memory expiry put} "
+sections=" ${BENCH_SECTIONS:-audio small static memory expiry put} "
 wanted() { [[ "$sections" == *" $1 "* ]]; }
 giant=${BENCH_GIANT_BYTES:-2147483648}
 mkdir -p bench
@@ -30,9 +31,11 @@ export HUAWEICLOUD_SDK_AK=SIMULATORAK000000001 HUAWEICLOUD_SDK_SK=simulator-secr
 export HUAWEICLOUD_SDK_PROJECT_ID=0f1e2d3c4b5a69788796a5b4c3d2e1f0
 export TTSARCHIVE_AUTH_TOKEN=simulator-token-not-a-real-token-0001
 project=$HUAWEICLOUD_SDK_PROJECT_ID
-sim_pid=""
+sim_pid="" allow_static=""
 stop_sim() { if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; fi; }
-trap stop_sim EXIT
+nginx_pid=""
+stop_static() { if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""; fi; }
+trap 'stop_sim; stop_static' EXIT
 began=$(date +%s)
 
 # start_sim ARGS...: a fresh simulator over the bench window; sets $endpoint.
@@ -47,6 +50,42 @@ start_sim() {
   endpoint="http://127.0.0.1:$(cat "$work/port")"
 }
 stats() { curl -s "$endpoint/__stats"; }
+
+# start_static ROOT: nginx on a free loopback port serving ROOT as plain static files, one
+# worker (the other core is the client's), no access log, sendfile; sets $static_url. The
+# "static" nights list links with the simulator (--link-base) but fetch every byte from here, so
+# their figures do not depend on the simulator's own speed.
+start_static() {
+  local root=$1 conf=$work/nginx port
+  stop_static
+  rm -rf "$conf"; mkdir -p "$conf/tmp"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  { [ "$(id -u)" = 0 ] && echo "user root;"  # workers must read $root, which is not world-readable
+    cat <<NGINX
+worker_processes 1;
+daemon off;
+pid $conf/nginx.pid;
+error_log $conf/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  default_type application/octet-stream;
+  client_body_temp_path $conf/tmp;
+  proxy_temp_path $conf/tmp;
+  server { listen 127.0.0.1:$port; root $root; }
+}
+NGINX
+  } > "$conf/nginx.conf"
+  "${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}" -c "$conf/nginx.conf" -p "$conf" > "$conf/out.log" 2>&1 &
+  nginx_pid=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  curl -s -o /dev/null "http://127.0.0.1:$port/" || { echo "bench: nginx did not start:"; cat "$conf/out.log" "$conf/error.log"; exit 1; }
+  static_url="http://127.0.0.1:$port"
+}
 
 # Between rows, folders are moved aside, not deleted: on ext4 without a journal (this machine)
 # creating a file scans past every inode freed in the last 60 s (300 s while its inode-table
@@ -107,16 +146,32 @@ run_tts() { # SECTION LABEL REP [extra run flags...]
   local section=$1 label=$2 rep=$3; shift 3
   discard "$work/a" "$work/m"
   measure "$section" "$label" "$rep" - - -- "$bin/ttsarchive" run --endpoint "$endpoint" --archive "$work/a" --manifests "$work/m" \
-    --since "$since" --until "$until" --json "$@"
+    --since "$since" --until "$until" --json ${allow_static:+--allow-host "$allow_static"} "$@"
   [ "$timed_out" = 1 ] || fix_last "$(summary bytes)" "$(summary artifacts_stored)"
 }
 
 # One night (audio-heavy or small files): every tool on the same world and the same links.
+# night SECTION [--static] SIMULATOR-ARGS...: with --static, the world's files are first copied
+# (curl) into a folder nginx serves, and the simulator lists links to nginx; aria2c and the
+# pigz pipeline are left out there (both are far behind on the simulator's nights already).
 night() {
-  local section=$1; shift
+  local section=$1 served=simulator; shift
+  if [ "$1" = --static ]; then served=nginx; shift; fi
+  allow_static=""
   start_sim "$@"
-  echo "== $section ($*)"
+  echo "== $section ($*, files served by $served)"
   read -r nlinks njobs < <(python3 "$scripts/bench_links.py" "$endpoint" "$project" "$since" "$until" "$work/links")
+  if [ "$served" = nginx ]; then
+    discard "$work/www"; mkdir -p "$work/www"
+    # (curl's --parallel progress meter ignores --silent in 7.88: its stderr is kept for failures only)
+    (cd "$work/www" && curl --parallel --parallel-max 8 --fail --silent --show-error --create-dirs -K "$work/links/mirror.cfg") \
+      2> "$work/mirror.err" || { echo "bench: copying the world for nginx failed:"; tail -5 "$work/mirror.err"; exit 1; }
+    start_static "$work/www"
+    start_sim --link-base "$static_url" "$@"
+    read -r nlinks njobs < <(python3 "$scripts/bench_links.py" "$endpoint" "$project" "$since" "$until" "$work/links")
+    allow_static=${static_url#http://}
+    echo "  nginx at $static_url serves $(dir_bytes "$work/www") bytes"
+  fi
   echo "  $njobs SUCCEED jobs, $nlinks links"
   for rep in $(seq "$reps"); do
     run_tts "$section" "ttsarchive run --concurrency 8" "$rep" --concurrency 8
@@ -125,10 +180,12 @@ night() {
     measure "$section" "curl --parallel --parallel-max 8" "$rep" - "$nlinks" -- \
       sh -c "cd dl && curl --parallel --parallel-max 8 --fail --silent --show-error -K '$work/links/curl.cfg'"
     [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
-    discard "$work/dl"; mkdir -p "$work/dl"
-    measure "$section" "aria2c -j8" "$rep" - "$nlinks" -- \
-      aria2c -j8 -q --allow-overwrite=true --auto-file-renaming=false -d "$work/dl" -i "$work/links/aria2.txt"
-    [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    if [ "$served" = simulator ]; then
+      discard "$work/dl"; mkdir -p "$work/dl"
+      measure "$section" "aria2c -j8" "$rep" - "$nlinks" -- \
+        aria2c -j8 -q --allow-overwrite=true --auto-file-renaming=false -d "$work/dl" -i "$work/links/aria2.txt"
+      [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+    fi
     if command -v wget2 > /dev/null; then
       discard "$work/w2"; mkdir -p "$work/w2"
       measure "$section" "wget2 --max-threads=8" "$rep" - "$nlinks" -- \
@@ -136,10 +193,12 @@ night() {
       [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/w2")" "$nlinks"
       discard "$work/w2"
     fi
-    measure "$section" "shell: curl + sha256sum + pigz -p2 -n -6 + mv" "$rep" - "$nlinks" -- \
-      bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh"
-    [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
-    discard "$work/sh"
+    if [ "$served" = simulator ]; then
+      measure "$section" "shell: curl + sha256sum + pigz -p2 -n -6 + mv" "$rep" - "$nlinks" -- \
+        bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh"
+      [ "$timed_out" = 1 ] || fix_last "$(dir_bytes "$work/dl")" "$nlinks"
+      discard "$work/sh"
+    fi
     if command -v igzip > /dev/null; then
       measure "$section" "shell: curl + sha256sum + igzip -2 (2 at once) + mv" "$rep" - "$nlinks" -- \
         bash "$scripts/bench_shell.sh" "$work/links/curl.cfg" "$work/sh" igzip
@@ -154,13 +213,19 @@ night() {
       "$csecs" "-" "-" "$cbytes" "$cfiles" "$(cut -d' ' -f1 /proc/loadavg)" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results"
     echo "  compression limit rep $rep: ${csecs}s for $cbytes bytes (stored ratio $(awk -v o="$cout" -v i="$cbytes" 'BEGIN { printf "%.3f", o / i }'))"
   done
-  discard "$work/dl" "$work/a" "$work/m"
+  discard "$work/dl" "$work/a" "$work/m" "$work/www"
   stop_sim
+  stop_static
+  allow_static=""
   empty_trash
 }
 
-wanted audio && night audio --jobs "$audio_jobs" --audio-min-bytes 500000 --audio-max-bytes 5000000
-wanted small && night small --jobs "$small_jobs" --audio-min-bytes 1000 --audio-max-bytes 4000
+audio_world=(--jobs "$audio_jobs" --audio-min-bytes 500000 --audio-max-bytes 5000000)
+small_world=(--jobs "$small_jobs" --audio-min-bytes 1000 --audio-max-bytes 4000)
+wanted audio && night audio "${audio_world[@]}"
+wanted small && night small "${small_world[@]}"
+wanted static && night audio-nginx --static "${audio_world[@]}"
+wanted static && night small-nginx --static "${small_world[@]}"
 
 if wanted memory; then
 echo "== memory"

@@ -4,8 +4,9 @@ writes the download links of every SUCCEED job, for the tools that only download
 wget2) and for the shell pipeline.
 
 usage: bench_links.py ENDPOINT PROJECT SINCE UNTIL OUTDIR
-writes OUTDIR/curl.cfg (curl -K), OUTDIR/aria2.txt (aria2c -i), OUTDIR/urls.txt (one link a line)
-and prints "<links> <jobs>". The token comes from $TTSARCHIVE_AUTH_TOKEN, never argv.
+writes OUTDIR/curl.cfg (curl -K), OUTDIR/aria2.txt (aria2c -i), OUTDIR/urls.txt (one link a line),
+OUTDIR/mirror.cfg (curl -K: every link to its own URL path under the current folder, which a
+static file server then serves at the same paths) and prints "<links> <jobs>". The token comes from $TTSARCHIVE_AUTH_TOKEN, never argv.
 """
 import json
 import os
@@ -46,10 +47,12 @@ def local_name(url):
 os.makedirs(outdir, exist_ok=True)
 with open(os.path.join(outdir, "curl.cfg"), "w") as cfg, \
         open(os.path.join(outdir, "aria2.txt"), "w") as aria, \
-        open(os.path.join(outdir, "urls.txt"), "w") as plain:
+        open(os.path.join(outdir, "urls.txt"), "w") as plain, \
+        open(os.path.join(outdir, "mirror.cfg"), "w") as mirror:
     for url in links:
         name = local_name(url)
         cfg.write(f'url = "{url}"\noutput = "{name}"\n')
+        mirror.write(f'url = "{url}"\noutput = ".{urllib.parse.urlsplit(url).path}"\n')
         aria.write(f"{url}\n  out={name}\n")
         plain.write(url + "\n")
 print(len(links), jobs)

@@ -12,7 +12,7 @@ extension SimulatorConfig {
         case giantAudioBytes = "giant_audio_bytes", giantAudioCount = "giant_audio_count"
         case sharedAudioFraction = "shared_audio_fraction", secondFileFraction = "second_file_fraction"
         case timestampFraction = "timestamp_fraction", subtitleFraction = "subtitle_fraction"
-        case actionFraction = "action_fraction", bucket
+        case actionFraction = "action_fraction", bucket, linkBase = "link_base"
         case linkTTL = "link_ttl", bandwidth, appearPerPage = "appear_per_page", faults
         case faultMode = "fault_mode", faultAttempts = "fault_attempts"
         case trickleChunkBytes = "trickle_chunk_bytes", trickleDelayMilliseconds = "trickle_delay_ms"
@@ -50,6 +50,7 @@ extension SimulatorConfig {
         try read(.subtitleFraction, into: &subtitleFraction)
         try read(.actionFraction, into: &actionFraction)
         try read(.bucket, into: &bucket)
+        linkBase = try c.decodeIfPresent(String.self, forKey: .linkBase)
         try read(.linkTTL, into: &linkTTL)
         bandwidth = try c.decodeIfPresent(Int.self, forKey: .bandwidth)
         try read(.appearPerPage, into: &appearPerPage)
@@ -89,6 +90,7 @@ extension SimulatorConfig {
         try c.encode(subtitleFraction, forKey: .subtitleFraction)
         try c.encode(actionFraction, forKey: .actionFraction)
         try c.encode(bucket, forKey: .bucket)
+        try c.encodeIfPresent(linkBase, forKey: .linkBase)
         try c.encode(linkTTL, forKey: .linkTTL)
         try c.encodeIfPresent(bandwidth, forKey: .bandwidth)
         try c.encode(appearPerPage, forKey: .appearPerPage)

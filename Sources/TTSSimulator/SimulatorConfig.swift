@@ -64,6 +64,10 @@ public struct SimulatorConfig: Sendable, Codable {
     public static let terminalEscape = "\u{1B}]0;pwned\u{07}\u{1B}[2J"
     /// OBS bucket named in the links.
     public var bucket = "metastudio-tts-sim"
+    /// Where listed download links point (`<link_base>/obs/<bucket>/<key>?<signature>`); nil:
+    /// this simulator. `make bench` points them at a static file server (nginx) holding the
+    /// same files, so the download figures do not depend on this server's speed.
+    public var linkBase: String?
 
     // MARK: Runtime knobs
 

@@ -44,7 +44,7 @@ extension SimulatorResponder {
         let elapsed = core.elapsed
         let (count, page) = core.world.withLock { $0.list(query) }
         var renderer = JobRenderer(
-            baseURL: core.baseURL, bucket: core.config.bucket, signer: core.signer,
+            baseURL: core.config.linkBase ?? core.baseURL, bucket: core.config.bucket, signer: core.signer,
             expires: Int64((Date().timeIntervalSince1970 + knobs.linkTTL).rounded(.up)), seed: core.config.seed,
             foreignHostRate: knobs.faults[.foreignHost])
         var hostile = 0, broken = 0

@@ -70,6 +70,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Global download cap in bytes per second (default: none).")
     var bandwidth: Int?
 
+    @Option(help: ArgumentHelp(
+        "List download links on this base URL instead of this server's (e.g. a static file server holding the same files at /obs/<bucket>/<key>).",
+        valueName: "url"))
+    var linkBase: String?
+
     @Option(help: ArgumentHelp("Inject a fault at a rate, e.g. download_5xx=0.1.", valueName: "name=rate"))
     var fault: [String] = []
 
@@ -160,6 +165,12 @@ struct SimulatorCommand: AsyncParsableCommand {
         }
         if let linkTtl { config.linkTTL = linkTtl }
         if let bandwidth { config.bandwidth = bandwidth }
+        if let linkBase {
+            guard let url = URL(string: linkBase), ["http", "https"].contains(url.scheme ?? ""), url.host != nil, url.query == nil else {
+                throw ValidationError("--link-base must be an http(s) URL without a query, e.g. http://127.0.0.1:8080")
+            }
+            config.linkBase = linkBase.hasSuffix("/") ? String(linkBase.dropLast()) : linkBase
+        }
         for assignment in fault {
             do {
                 let (kind, rate) = try FaultRates.parseAssignment(assignment)
