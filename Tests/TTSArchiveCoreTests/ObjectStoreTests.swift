@@ -256,8 +256,15 @@ struct ObjectStoreTests {
         #expect(second.digest == first.digest)
         #expect(second.storedSHA256 == first.storedSHA256)
         #expect(FileManager.default.fileExists(atPath: path))
-        // A new object does need a file, and says why it cannot have one.
-        #expect(throws: StoreError.self) { try StoreUnderTest.put(sampleBytes(count: 3_000, seed: 9), into: store, chunk: 1000) }
+        // A new small object is born in its own shard directory, so it needs no `tmp/`...
+        let fresh = try StoreUnderTest.put(sampleBytes(count: 3_000, seed: 9), into: store, chunk: 1000)
+        #expect(fresh.isNew)
+        #expect(FileManager.default.fileExists(atPath: dir.sub("a/" + fresh.path)))
+        // ...but one that outgrows memory before its digest is known does, and says why it
+        // cannot have one.
+        #expect(throws: StoreError.self) {
+            try StoreUnderTest.put(sampleBytes(count: LocalObjectWriter.memoryLimit * 4, seed: 10), into: store, chunk: 4096)
+        }
     }
 
     @Test(arguments: StoreBackend.allCases)

@@ -43,7 +43,8 @@ public struct ArtifactDownloader: Sendable {
             case .request(let request):
                 action = await attempt(request, pipeline: pipeline, box: box)
             case .restartFromZero(let request):
-                pipeline.reset()
+                // The response's head resets again, with its ETag.
+                pipeline.reset(etag: nil)
                 action = await attempt(request, pipeline: pipeline, box: box)
             case .wait(let delay):
                 do { try await Task.sleep(for: delay) } catch {
@@ -144,7 +145,8 @@ public struct ArtifactDownloader: Sendable {
         let summary = try await pipeline.summarize()
             var verdict = summary.verdict
             verdict.apply(TransportChecks.byteCount(received: summary.bytes, contentLength: expectedLength))
-            verdict.apply(TransportChecks.etag(etag, matchesMD5: summary.md5))
+            // No MD5 when the from-zero response had no MD5 ETag (nothing to compare with).
+            if let md5 = summary.md5 { verdict.apply(TransportChecks.etag(etag, matchesMD5: md5)) }
             if task.kind == .subtitles, verdict.failure == nil {
                 // The audio of the same file is queued ahead of its subtitles, so this wait
                 // ends; nil when the audio failed or has no computable duration.

@@ -1,47 +1,65 @@
 import Crypto
-import Dispatch
 import Foundation
 import TTSNative
 
-/// Carries one artifact's bytes from the curl thread into the store, across attempts.
+/// Carries one artifact's bytes from the curl thread into the store, across attempts: the
+/// artifact's one owner between the network and the archive.
 ///
-/// The curl thread only copies a chunk and enqueues it; hashing (SHA-256 for the name, MD5 for
-/// the ETag), content checks, deflate and file writes run on this pipeline's serial queue, off
-/// both the curl thread and Swift's cooperative pool. When more than `highWater` bytes wait,
-/// ``offer(_:)`` answers `false` and the transfer is paused; the queue resumes it once it has
-/// drained below `lowWater`. Memory per artifact is therefore bounded by `highWater` plus one chunk.
-// @unchecked: `flow` is a `Locked`; the other mutable fields are touched only on `queue`, a
-// serial queue (marked "Queue-confined" below).
+/// The path of a byte: curl's callback copies it once into `pending` (``offer(_:)``, on the curl
+/// thread); the pipeline's ``IOStrand`` (a serial line of work on the fixed pool of I/O
+/// threads, ``IOPool``) takes everything pending at once and hashes it (SHA-256 for the name, MD5
+/// only when the response's ETag is an MD5 to compare with), checks it and hands it to the
+/// store's writer, which deflates and writes it. One hand-off into the I/O world per burst of
+/// network reads, not one per curl callback: a drain is queued only when `pending` goes from
+/// empty to not empty.
+///
+/// Back-pressure: when more than `highWater` bytes wait, ``offer(_:)`` answers `false` and the
+/// transfer is paused; the lane resumes it once it has taken the bytes. Memory per artifact is
+/// therefore bounded by `highWater` plus one curl buffer (and the writer's own buffers).
+// @unchecked: `flow` is a `Locked`; every other mutable field is touched only on `lane`, a
+// strand: serial, never on two threads at once (marked "Lane-confined" below).
 public final class ArtifactPipeline: @unchecked Sendable {
     private let store: any ObjectStore
     private let kind: ArtifactKind
     private let audioFormat: AudioFormat
-    private let queue: DispatchQueue
+    private let lane: IOStrand
     private let highWater: Int
-    private let lowWater: Int
-    /// Shared with the curl thread.
+    /// Shared by the curl thread (producer) and the lane (consumer).
     private let flow = Locked<Flow>(Flow())
-    // Queue-confined state.
+    // Lane-confined state.
     private var writer: (any ObjectWriting)?
-    private var md5 = Insecure.MD5()
+    private var md5: Insecure.MD5?
     private var verifier: ArtifactVerifier
     private var failure: (any Error)?
+    /// The buffer the lane last drained, handed back to `flow` so the two buffers alternate
+    /// instead of being allocated per drain.
+    private var spare: [UInt8] = []
 
     struct Flow {
-        var queued = 0
+        /// Bytes from curl that the lane has not taken yet.
+        var pending: [UInt8] = []
+        /// A drain is queued or running on the lane.
+        var draining = false
+        /// A restart from byte zero the lane has not applied yet, and whether the new response
+        /// carries an MD5 ETag to compute the content's MD5 for.
+        var restart: Restart?
         var control: HTTPTransferControl?
         var paused = false
         /// Bytes accepted into the pipeline since the last reset.
         var accepted: Int64 = 0
     }
 
-    public init(store: any ObjectStore, kind: ArtifactKind, audioFormat: AudioFormat, highWater: Int = 4 << 20) {
+    struct Restart {
+        var computesMD5: Bool
+    }
+
+    public init(store: any ObjectStore, kind: ArtifactKind, audioFormat: AudioFormat, pool: IOPool = .shared,
+                highWater: Int = 256 << 10) {
         self.store = store
         self.kind = kind
         self.audioFormat = audioFormat
         self.highWater = highWater
-        self.lowWater = highWater / 4
-        queue = DispatchQueue(label: "ttsarchive.pipeline")
+        lane = pool.strand()
         verifier = ArtifactVerifier(kind: kind, audioFormat: audioFormat)
     }
 
@@ -55,77 +73,115 @@ public final class ArtifactPipeline: @unchecked Sendable {
 
     /// From the curl thread: takes the whole chunk, or nothing (then the transfer pauses).
     func offer(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let admitted = flow.withLock { flow -> Bool in
-            if flow.queued >= highWater {
+        let schedule = flow.withLock { flow -> Bool? in
+            if flow.pending.count >= highWater {
                 flow.paused = true
-                return false
+                return nil
             }
-            flow.queued += bytes.count
+            flow.pending.append(contentsOf: bytes)
             flow.accepted += Int64(bytes.count)
-            return true
+            defer { flow.draining = true }
+            return !flow.draining
         }
-        guard admitted else { return false }
-        let chunk = [UInt8](bytes)
-        queue.async { [self] in
-            consume(chunk)
-            let resume = flow.withLock { flow -> HTTPTransferControl? in
-                flow.queued -= chunk.count
-                guard flow.paused, flow.queued <= lowWater else { return nil }
-                flow.paused = false
-                return flow.control
-            }
-            resume?.resume()
-        }
+        guard let schedule else { return false }
+        if schedule { lane.submit { [self] in drain() } }
         return true
     }
 
-    private func consume(_ chunk: [UInt8]) {
+    /// On the lane: processes what is pending, then, if more came meanwhile, queues another turn
+    /// behind the other strands' work (a long WAV takes turns instead of holding a thread).
+    private func drain() {
+        if drainStep() { lane.submit { [self] in drain() } }
+    }
+
+    /// Takes everything pending (and a restart, first) and processes it; true when more bytes
+    /// arrived meanwhile. `draining` ends false only when nothing is pending, so bytes that
+    /// arrive later get a drain of their own.
+    private func drainStep() -> Bool {
+        var resume: HTTPTransferControl?
+        var restart: Restart?
+        let taken = flow.withLock { flow -> Bool in
+            restart = flow.restart
+            flow.restart = nil
+            guard !flow.pending.isEmpty else {
+                flow.draining = false
+                return false
+            }
+            swap(&flow.pending, &spare)
+            if flow.paused {
+                flow.paused = false
+                resume = flow.control
+            }
+            return true
+        }
+        // The restart was requested before the bytes taken with it arrived: applied first.
+        if let restart { apply(restart) }
+        guard taken else { return false }
+        resume?.resume()
+        spare.withUnsafeBytes { consume($0) }
+        spare.removeAll(keepingCapacity: true)
+        return flow.withLock { flow in
+            if flow.pending.isEmpty && flow.restart == nil { flow.draining = false }
+            return flow.draining
+        }
+    }
+
+    private func apply(_ restart: Restart) {
+        writer?.abandon()
+        writer = nil
+        md5 = restart.computesMD5 ? Insecure.MD5() : nil
+        verifier = ArtifactVerifier(kind: kind, audioFormat: audioFormat)
+        failure = nil
+    }
+
+    private func consume(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
         do {
             if writer == nil { writer = try store.makeWriter() }
-            try chunk.withUnsafeBytes { bytes in
-                md5.update(bufferPointer: bytes)
-                verifier.consume(bytes)
-                try writer!.write(bytes)
-            }
+            md5?.update(bufferPointer: bytes)
+            verifier.consume(bytes)
+            try writer!.write(bytes)
         } catch {
             failure = error
         }
     }
 
-    /// Discards everything received (a restart from byte zero). Ordered with the chunks: safe
-    /// to call from the curl thread when a response turns out to start at zero.
-    public func reset() {
-        flow.withLock { $0.accepted = 0 }
-        queue.async { [self] in
-            writer?.abandon()
-            writer = nil
-            md5 = Insecure.MD5()
-            verifier = ArtifactVerifier(kind: kind, audioFormat: audioFormat)
-            failure = nil
+    /// Discards everything received (a restart from byte zero) before the next bytes are taken.
+    /// Safe to call from the curl thread when a response turns out to start at zero.
+    /// `etag` is the new response's: the content's MD5 is computed only when it is an MD5
+    /// (`TransportChecks`), because nothing else compares with it.
+    public func reset(etag: String?) {
+        let computesMD5 = etag.flatMap(TransportChecks.md5(fromETag:)) != nil
+        flow.withLock { flow in
+            flow.accepted = 0
+            flow.pending.removeAll(keepingCapacity: true)
+            flow.restart = Restart(computesMD5: computesMD5)
         }
     }
 
-    /// What the bytes so far amount to, once everything queued is processed.
+    /// What the bytes so far amount to, once everything pending is processed.
     public struct Summary: Sendable {
         public var bytes: Int64
-        public var md5: [UInt8]
+        /// Nil when the response offered no MD5 ETag to compare with.
+        public var md5: [UInt8]?
         public var verdict: ArtifactVerdict
     }
 
-    /// Waits for queued bytes, then checks them (without committing).
+    /// Waits for pending bytes, then checks them (without committing).
     public func summarize() async throws -> Summary {
-        try await onQueueThrowing { [self] in
+        try await lane.perform { [self] in
+            while drainStep() {}
             if let failure { throw failure }
             let bytes = writer?.bytesWritten ?? 0
-            return Summary(bytes: bytes, md5: Array(md5.finalize()),
+            return Summary(bytes: bytes, md5: md5.map { Array($0.finalize()) },
                            verdict: verifier.finish(totalBytes: bytes))
         }
     }
 
     /// Publishes the object in the store (fsync, link, directory fsync).
     public func commit() async throws -> StoredObject {
-        try await onQueueThrowing { [self] in
+        try await lane.perform { [self] in
+            while drainStep() {}
             if let failure { throw failure }
             if writer == nil { writer = try store.makeWriter() }
             let object = try writer!.commit()
@@ -136,21 +192,10 @@ public final class ArtifactPipeline: @unchecked Sendable {
 
     /// Drops the temp file.
     public func abandon() async {
-        await onQueue { [self] in
+        await lane.perform { [self] in
+            flow.withLock { $0.pending.removeAll() }
             writer?.abandon()
             writer = nil
-        }
-    }
-
-    private func onQueue(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { continuation in
-            queue.async { work(); continuation.resume() }
-        }
-    }
-
-    private func onQueueThrowing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
 }

@@ -47,7 +47,7 @@ final class TransferSink: HTTPBodySink {
             state.head = head
             switch action {
             case .continueWriting(let append):
-                if !append { pipeline.reset() }
+                if !append { pipeline.reset(etag: head.value("etag")) }
                 state.storing = true
                 return true
             case .collectErrorBody(let limit):
