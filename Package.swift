@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through swift-nio; declared for the output layer's FileDescriptor writes.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Already in the graph through swift-nio; declared for the I/O pool's ready queue (Deque).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // HTTPFields for every request and response the engine carries.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The run's metrics file, in the Prometheus text format.
@@ -73,6 +75,7 @@ let package = Package(
             dependencies: [
                 "TTSNative",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 // NIOThreadPool: the fixed pool blocking work runs on (Support/Blocking.swift).

@@ -157,7 +157,6 @@ run_tts() { # SECTION LABEL REP [extra run flags...]
 night() {
   local section=$1 served=simulator; shift
   if [ "$1" = --static ]; then served=nginx; shift; fi
-  allow_static=""
   start_sim "$@"
   echo "== $section ($*, files served by $served)"
   read -r nlinks njobs < <(python3 "$scripts/bench_links.py" "$endpoint" "$project" "$since" "$until" "$work/links")

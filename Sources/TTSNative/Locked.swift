@@ -11,6 +11,7 @@ import Glibc
 /// (`scripts/sanitizers/tsan_mutex_false_positive.swift` shows it). ThreadSanitizer intercepts
 /// `pthread_mutex_lock`, so with this lock its reports are about our code again. The cost is one
 /// heap allocation per lock; an uncontended lock/unlock is the same futex fast path.
+// @unchecked: `value` is read and written only inside `withLock`, under `mutex`.
 public final class Locked<Value>: @unchecked Sendable {
     // Heap-allocated: a pthread mutex must not move, and a stored property of a class is not
     // guaranteed a stable address for `&` across calls.

@@ -11,19 +11,9 @@ public enum Redaction {
         // runs several times per artifact.
         var text = Substring(url)
         if let cut = text.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { text = text[..<cut] }
-        let bytes = text.utf8
-        var schemeEnd: String.Index?
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: ":"), bytes[bytes.index(after: index)...].starts(with: "//".utf8) {
-                schemeEnd = index
-                break
-            }
-            index = bytes.index(after: index)
-        }
-        guard let schemeEnd else { return String(text) }
-        let scheme = text[..<schemeEnd].lowercased()
-        var rest = text[bytes.index(schemeEnd, offsetBy: 3)...]
+        guard let separator = text.utf8.firstRange(of: "://".utf8) else { return String(text) }
+        let scheme = text[..<separator.lowerBound].lowercased()
+        var rest = text[separator.upperBound...]
         let authorityEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
         if let at = rest[..<authorityEnd].utf8.lastIndex(of: UInt8(ascii: "@")) { rest = rest[rest.utf8.index(after: at)...] }
         let hostEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex

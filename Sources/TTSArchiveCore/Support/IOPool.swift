@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import TTSNative
 #if canImport(Glibc)
@@ -58,8 +59,7 @@ public final class IOPool: Sendable {
 // strand is ready, which `Locked` cannot do).
 private final class ReadyQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var strands: [IOStrand] = []
-    private var head = 0
+    private var strands = Deque<IOStrand>()
 
     func put(_ strand: IOStrand) {
         condition.lock()
@@ -71,15 +71,8 @@ private final class ReadyQueue: @unchecked Sendable {
     func take() -> IOStrand {
         condition.lock()
         defer { condition.unlock() }
-        while head == strands.count { condition.wait() }
-        let strand = strands[head]
-        head += 1
-        // Compacted now and then, so the array does not grow for the whole night.
-        if head >= 1024 && head * 2 >= strands.count {
-            strands.removeFirst(head)
-            head = 0
-        }
-        return strand
+        while strands.isEmpty { condition.wait() }
+        return strands.removeFirst()
     }
 }
 
