@@ -16,7 +16,7 @@ if Context.environment["TTSARCHIVE_WERROR"] == "1" {
 let isal = Context.environment["TTSARCHIVE_DEFLATE"] != "zlib"
     && (Context.environment["TTSARCHIVE_DEFLATE"] == "isal"
         || FileManager.default.fileExists(atPath: "/usr/include/isa-l/igzip_lib.h"))
-let nativeDependencies: [Target.Dependency] = ["CCurl", "CZlib", "CMalloc"] + (isal ? ["CIsal"] : [])
+let nativeDependencies: [Target.Dependency] = ["CCurl", "CZlib", "CLinux"] + (isal ? ["CIsal"] : [])
 
 let package = Package(
     name: "ttsarchive",
@@ -62,8 +62,8 @@ let package = Package(
         .systemLibrary(
             name: "CIsal", pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"])]),
-        // glibc's <malloc.h> (mallopt), which Swift's Glibc module does not export.
-        .systemLibrary(name: "CMalloc"),
+        // glibc calls Swift's Glibc module does not export: mallopt (<malloc.h>) and syncfs.
+        .systemLibrary(name: "CLinux"),
         // The only Swift target that imports the C modules: typed wrappers for curl, zlib and ISA-L.
         .target(
             name: "TTSNative",

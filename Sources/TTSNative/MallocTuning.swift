@@ -1,4 +1,4 @@
-internal import CMalloc
+internal import CLinux
 
 /// Process-wide allocator settings, for executables only (a library must not change them).
 public enum MallocTuning {
@@ -6,6 +6,6 @@ public enum MallocTuning {
     /// their own (up to 8 per core), and memory freed into one arena is not reused by another,
     /// so a process with many short-lived threads holds more than it uses. Call it first thing.
     public static func limitArenas(to count: Int32) {
-        _ = cmalloc_set_arena_max(count)
+        _ = clinux_set_arena_max(count)
     }
 }

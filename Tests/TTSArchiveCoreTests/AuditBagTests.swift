@@ -28,8 +28,8 @@ struct AuditBagTests {
         BagPlan(payload: try RunPayload.load(runID: fixture.runIDs[run], manifestsPath: fixture.manifestsPath))
     }
 
-    @Test func bagInfoComesFromTheRunNotTheClock() throws {
-        let fixture = try AuditFixture(runs: 2)
+    @Test func bagInfoComesFromTheRunNotTheClock() async throws {
+        let fixture = try await AuditFixture(runs: 2)
         let plan = try plan(fixture, run: 1)
         let info = String(decoding: try #require(plan.tagFiles.first { $0.name == "bag-info.txt" }).bytes, as: UTF8.self)
         let manifest = try fixture.manifest(fixture.runIDs[1])
@@ -44,8 +44,8 @@ struct AuditBagTests {
         #expect(SHA256.hash(data: tag.bytes).hexString == (try fixture.headSHA()))
     }
 
-    @Test func twoExportsAreIdenticalAndPassTheReferenceValidator() throws {
-        let fixture = try AuditFixture(runs: 1, jobsPerRun: AuditRestoreTests.hostile.count, jobIDs: AuditRestoreTests.hostile)
+    @Test func twoExportsAreIdenticalAndPassTheReferenceValidator() async throws {
+        let fixture = try await AuditFixture(runs: 1, jobsPerRun: AuditRestoreTests.hostile.count, jobIDs: AuditRestoreTests.hostile)
         let plan = try plan(fixture)
         let exporter = BagItExporter(store: fixture.store, parallelism: 2)
         let (one, two) = (fixture.dir.sub("bags/one"), fixture.dir.sub("bags/two"))
@@ -63,8 +63,8 @@ struct AuditBagTests {
         #expect(throws: AuditError(.targetExists([two]))) { try exporter.writeDirectory(plan, to: two) }
     }
 
-    @Test func tarAndTarGzAreDeterministicAndHoldTheSameBag() throws {
-        let fixture = try AuditFixture(runs: 1, jobsPerRun: 3, jobIDs: ["a", String(repeating: "long-job-id-", count: 12), "c"])
+    @Test func tarAndTarGzAreDeterministicAndHoldTheSameBag() async throws {
+        let fixture = try await AuditFixture(runs: 1, jobsPerRun: 3, jobIDs: ["a", String(repeating: "long-job-id-", count: 12), "c"])
         let plan = try plan(fixture)
         let exporter = BagItExporter(store: fixture.store)
         for name in ["1.tar", "2.tar"] { try exporter.writeTar(plan, to: fixture.dir.sub(name), gzip: false) }
@@ -88,8 +88,8 @@ struct AuditBagTests {
         #expect(bagitValidate(fixture.dir.sub("x/" + fixture.runIDs[0])) == 0)
     }
 
-    @Test func damagedObjectLeavesNoBagAndNoTar() throws {
-        let fixture = try AuditFixture(runs: 1)
+    @Test func damagedObjectLeavesNoBagAndNoTar() async throws {
+        let fixture = try await AuditFixture(runs: 1)
         let plan = try plan(fixture)
         try AuditFixture.mutate(fixture.objectFile(fixture.objects[1])) { $0.removeLast(9) }
         let exporter = BagItExporter(store: fixture.store)
@@ -99,7 +99,7 @@ struct AuditBagTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: fixture.dir.path)) == before)
     }
 
-    @Test func tarHeadersMatchTheStandard() throws {
+    @Test func tarHeadersMatchTheStandard() async throws {
         var out: [UInt8] = []
         let tar = TarWriter(mtime: 1_700_000_000) { out.append(contentsOf: $0) }
         let long = "top/" + String(repeating: "d", count: 120) + "/" + String(repeating: "f", count: 120)

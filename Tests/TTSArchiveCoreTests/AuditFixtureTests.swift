@@ -19,7 +19,7 @@ struct AuditFixture {
 
     /// `runs` manifests of `jobsPerRun` jobs each; every job has audio (binary) and timestamps
     /// (text); the last job of each run shares its audio with the first run's first job.
-    init(runs: Int = 3, jobsPerRun: Int = 2, jobIDs: [String]? = nil) throws {
+    init(runs: Int = 3, jobsPerRun: Int = 2, jobIDs: [String]? = nil) async throws {
         store = try LocalObjectStore(root: dir.sub("archive"), create: true)
         manifests = try ManifestDirectory(path: dir.sub("manifests"))
         var shared: StoredObject?
@@ -29,9 +29,9 @@ struct AuditFixture {
                 let id = jobIDs?[(run * jobsPerRun + index) % jobIDs!.count] ?? String(format: "job%02d%02d", run, index)
                 var job = ManifestJob(TtsJob(jobID: id, createTime: "2026-01-01T00:00:00Z", jobState: .succeeded))
                 let audio = index == jobsPerRun - 1 && shared != nil
-                    ? shared! : try put(Self.wav(seed: UInt64(run * 100 + index)))
+                    ? shared! : try await put(Self.wav(seed: UInt64(run * 100 + index)))
                 if shared == nil { shared = audio }
-                let text = try put(Array("{\"run\":\(run),\"job\":\(index),\"words\":[\"hello\",\"world\"]}".utf8))
+                let text = try await put(Array("{\"run\":\(run),\"job\":\(index),\"words\":[\"hello\",\"world\"]}".utf8))
                 job.artifacts = [Self.artifact(.audio, audio), Self.artifact(.timestamps, text)]
                 jobs.append(job)
             }
@@ -39,10 +39,8 @@ struct AuditFixture {
         }
     }
 
-    mutating func put(_ bytes: [UInt8]) throws -> StoredObject {
-        let writer = try store.makeWriter()
-        try bytes.withUnsafeBytes { try writer.write($0) }
-        let object = try writer.commit()
+    mutating func put(_ bytes: [UInt8]) async throws -> StoredObject {
+        let object = try await StoreUnderTest.put(bytes, into: store, chunk: bytes.count)
         objects.append(object)
         return object
     }
@@ -117,8 +115,8 @@ struct AuditFixture {
 
 @Suite("Audit fixture")
 struct AuditFixtureTests {
-    @Test func fixtureIsARealChainThatStandardToolsAgreeWith() throws {
-        let fixture = try AuditFixture()
+    @Test func fixtureIsARealChainThatStandardToolsAgreeWith() async throws {
+        let fixture = try await AuditFixture()
         #expect(fixture.runIDs.count == 3)
         // The head digest is sha256sum of the newest file, and each link is the previous file's.
         let newest = fixture.manifestFile(fixture.runIDs[2])

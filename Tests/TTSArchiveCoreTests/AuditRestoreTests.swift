@@ -22,7 +22,7 @@ struct AuditRestoreTests {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @Test func hostileIDsBecomeOneHarmlessComponent() throws {
+    @Test func hostileIDsBecomeOneHarmlessComponent() async throws {
         #expect(try SafePathComponent("../../etc/passwd").value == "+2E.+2F..+2Fetc+2Fpasswd")
         #expect(try SafePathComponent("..").value == "+2E.")
         #expect(try SafePathComponent(".").value == "+2E")
@@ -32,7 +32,7 @@ struct AuditRestoreTests {
         #expect(try SafePathComponent(String(repeating: "a", count: 255)).value.count == 255)
     }
 
-    @Test func escapingIsSafeAndInjectiveOnRandomIDs() throws {
+    @Test func escapingIsSafeAndInjectiveOnRandomIDs() async throws {
         var rng = SystemRandomNumberGenerator()
         let alphabet: [Character] = ["/", ".", "\\", "%", "+", "\0", "\n", " ", "a", "Z", "9", "-", "_", "é", "語", "~"]
         var seen: [String: String] = [:]
@@ -48,8 +48,8 @@ struct AuditRestoreTests {
         }
     }
 
-    @Test func restoreOfHostileIDsNeverLeavesTheFolder() throws {
-        let fixture = try AuditFixture(runs: 1, jobsPerRun: Self.hostile.count, jobIDs: Self.hostile)
+    @Test func restoreOfHostileIDsNeverLeavesTheFolder() async throws {
+        let fixture = try await AuditFixture(runs: 1, jobsPerRun: Self.hostile.count, jobIDs: Self.hostile)
         let out = fixture.dir.sub("deep/inside/out")
         let payload = try RunPayload.load(runID: fixture.runIDs[0], manifestsPath: fixture.manifestsPath)
         let report = try Restorer(store: fixture.store, parallelism: 2).restore(payload, into: out, overwrite: false)
@@ -74,8 +74,8 @@ struct AuditRestoreTests {
         #expect(restored.allSatisfy { $0.split(separator: "/").count == 2 })
     }
 
-    @Test func restoredBytesAreTheOriginalsAndExistingFilesAreRefused() throws {
-        let fixture = try AuditFixture(runs: 2)
+    @Test func restoredBytesAreTheOriginalsAndExistingFilesAreRefused() async throws {
+        let fixture = try await AuditFixture(runs: 2)
         let out = fixture.dir.sub("out")
         let payload = try RunPayload.load(runID: fixture.runIDs[1], manifestsPath: fixture.manifestsPath)
         _ = try Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
@@ -101,8 +101,8 @@ struct AuditRestoreTests {
         }
     }
 
-    @Test func damagedObjectLeavesNoFileAndSaysSo() throws {
-        let fixture = try AuditFixture(runs: 1)
+    @Test func damagedObjectLeavesNoFileAndSaysSo() async throws {
+        let fixture = try await AuditFixture(runs: 1)
         let audio = fixture.objects[0]
         try AuditFixture.mutate(fixture.objectFile(audio)) { $0[$0.count / 2] ^= 0x10 }
         let out = fixture.dir.sub("out")
@@ -116,8 +116,8 @@ struct AuditRestoreTests {
         }
     }
 
-    @Test func aSymlinkWhereAJobFolderGoesIsRefused() throws {
-        let fixture = try AuditFixture(runs: 1)
+    @Test func aSymlinkWhereAJobFolderGoesIsRefused() async throws {
+        let fixture = try await AuditFixture(runs: 1)
         let out = fixture.dir.sub("out")
         let elsewhere = fixture.dir.sub("elsewhere")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

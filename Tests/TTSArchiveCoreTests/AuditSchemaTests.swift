@@ -5,8 +5,8 @@ import Testing
 @Suite("Manifest v1 schema, checked on the JSON as written")
 struct AuditSchemaTests {
     /// A manifest the writer produced, as a mutable JSON tree.
-    func written() throws -> (fixture: AuditFixture, json: [String: Any]) {
-        let fixture = try AuditFixture(runs: 1)
+    func written() async throws -> (fixture: AuditFixture, json: [String: Any]) {
+        let fixture = try await AuditFixture(runs: 1)
         let data = try Data(contentsOf: URL(fileURLWithPath: fixture.manifestFile(fixture.runIDs[0])))
         return (fixture, try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
     }
@@ -16,18 +16,18 @@ struct AuditSchemaTests {
         return ManifestSchema.issues(in: try RawJSON.parse(Array(data)))
     }
 
-    @Test func whatTheWriterWritesConforms() throws {
-        let (_, json) = try written()
+    @Test func whatTheWriterWritesConforms() async throws {
+        let (_, json) = try await written()
         #expect(try issues(json) == [])
     }
 
-    @Test func rawJSONKeepsWrittenTypes() throws {
+    @Test func rawJSONKeepsWrittenTypes() async throws {
         let value = try RawJSON.parse(Array(#"{"a":true,"b":1,"c":1.5,"d":"x","e":null,"f":[0]}"#.utf8))
         #expect(value == .object(["a": .bool(true), "b": .integer(1), "c": .number(1.5), "d": .string("x"), "e": .null, "f": .array([.integer(0)])]))
     }
 
-    @Test func missingKeysWrongTypesAndBadValuesAreNamedByPath() throws {
-        var (_, json) = try written()
+    @Test func missingKeysWrongTypesAndBadValuesAreNamedByPath() async throws {
+        var (_, json) = try await written()
         json.removeValue(forKey: "counts")
         json["complete"] = 1
         json["schema"] = "ttsarchive.manifest/v2"
@@ -54,8 +54,8 @@ struct AuditSchemaTests {
         #expect(Set(found) == Set(expected), "\(found)")
     }
 
-    @Test func aLinkOrRunIDThatIsAPathIsRefused() throws {
-        var (_, json) = try written()
+    @Test func aLinkOrRunIDThatIsAPathIsRefused() async throws {
+        var (_, json) = try await written()
         json["previous_manifest"] = ["run_id": "../../etc/passwd", "sha256": String(repeating: "a", count: 64)]
         json["run_id"] = "../x"
         let found = try issues(json)
@@ -63,8 +63,8 @@ struct AuditSchemaTests {
         #expect(found.contains { $0.hasPrefix("run_id: \"../x\" is not a run id") })
     }
 
-    @Test func objectPathMustBeTheDigestsPath() throws {
-        var (_, json) = try written()
+    @Test func objectPathMustBeTheDigestsPath() async throws {
+        var (_, json) = try await written()
         var jobs = try #require(json["jobs"] as? [[String: Any]])
         var artifacts = try #require(jobs[0]["artifacts"] as? [[String: Any]])
         artifacts[0]["object"] = "../../../etc/shadow"
@@ -73,8 +73,8 @@ struct AuditSchemaTests {
         #expect(try issues(json).first?.hasPrefix("jobs[0].artifacts[0].object: \"../../../etc/shadow\" is not the object path") == true)
     }
 
-    @Test func optionalExtensionsMayBeAbsentButNotMistyped() throws {
-        var (_, json) = try written()
+    @Test func optionalExtensionsMayBeAbsentButNotMistyped() async throws {
+        var (_, json) = try await written()
         json.removeValue(forKey: "pending")
         json.removeValue(forKey: "bad_records")
         #expect(try issues(json) == [])
@@ -82,8 +82,8 @@ struct AuditSchemaTests {
         #expect(try issues(json) == ["pending[0].job_id: expected a string, found an integer"])
     }
 
-    @Test func consistencyCatchesCountsAndDuplicates() throws {
-        let (fixture, _) = try written()
+    @Test func consistencyCatchesCountsAndDuplicates() async throws {
+        let (fixture, _) = try await written()
         var manifest = try fixture.manifest(fixture.runIDs[0])
         #expect(ManifestConsistency.issues(in: manifest) == [])
         manifest.counts.bytes += 1
@@ -94,8 +94,8 @@ struct AuditSchemaTests {
         #expect(found.contains { $0.hasPrefix("counts.artifacts_stored is") })
     }
 
-    @Test func notJSONIsUnreadable() throws {
-        let fixture = try AuditFixture(runs: 2)
+    @Test func notJSONIsUnreadable() async throws {
+        let fixture = try await AuditFixture(runs: 2)
         try AuditFixture.mutate(fixture.manifestFile(fixture.runIDs[1])) { $0 = Array($0.prefix(100)) }
         let report = try fixture.verify()
         let kinds = report.problems.filter { $0.path == fixture.manifestFile(fixture.runIDs[1]) }.map(\.kind)

@@ -4,8 +4,8 @@ import Testing
 
 @Suite("Manifest verification: each kind of damage is caught and named")
 struct AuditVerifierTests {
-    @Test func cleanArchiveVerifies() throws {
-        let fixture = try AuditFixture()
+    @Test func cleanArchiveVerifies() async throws {
+        let fixture = try await AuditFixture()
         let report = try fixture.verify()
         #expect(report.isClean, "\(report.problems)")
         #expect(report.chain == fixture.runIDs.reversed().map { "\($0).json" })
@@ -19,8 +19,8 @@ struct AuditVerifierTests {
         #expect(try fixture.verify(expectHead: try fixture.headSHA()).isClean)
     }
 
-    @Test func editedManifestIsNamedWithBothDigests() throws {
-        let fixture = try AuditFixture()
+    @Test func editedManifestIsNamedWithBothDigests() async throws {
+        let fixture = try await AuditFixture()
         let middle = fixture.manifestFile(fixture.runIDs[1])
         let before = try #require(try fixture.manifest(fixture.runIDs[2]).previousManifest?.sha256)
         try AuditFixture.mutate(middle) { bytes in
@@ -37,8 +37,8 @@ struct AuditVerifierTests {
         #expect(report.problems.count == 1, "\(report.problems)")
     }
 
-    @Test func deletedMiddleManifestIsMissingAndOlderOnesUnreachable() throws {
-        let fixture = try AuditFixture()
+    @Test func deletedMiddleManifestIsMissingAndOlderOnesUnreachable() async throws {
+        let fixture = try await AuditFixture()
         try FileManager.default.removeItem(atPath: fixture.manifestFile(fixture.runIDs[1]))
         let report = try fixture.verify()
         let missing = report.problems(.missingManifest)
@@ -50,8 +50,8 @@ struct AuditVerifierTests {
         #expect(report.chain == ["\(fixture.runIDs[2]).json"])
     }
 
-    @Test func newestManifestRemovedIsCaughtOnlyByTheKeptHead() throws {
-        let fixture = try AuditFixture()
+    @Test func newestManifestRemovedIsCaughtOnlyByTheKeptHead() async throws {
+        let fixture = try await AuditFixture()
         let kept = try fixture.headSHA()
         // Remove the newest manifest and point HEAD at the one before, as a careful forger would.
         let previous = try #require(try fixture.manifest(fixture.runIDs[2]).previousManifest)
@@ -64,8 +64,8 @@ struct AuditVerifierTests {
         #expect(report.problems.first?.detail.contains(kept) == true)
     }
 
-    @Test func missingObjectIsNamedWithItsManifestEntries() throws {
-        let fixture = try AuditFixture()
+    @Test func missingObjectIsNamedWithItsManifestEntries() async throws {
+        let fixture = try await AuditFixture()
         let text = fixture.objects[1]
         try FileManager.default.removeItem(atPath: fixture.objectFile(text))
         for quick in [false, true] {
@@ -77,8 +77,8 @@ struct AuditVerifierTests {
         }
     }
 
-    @Test func flippedByteIsCorrupt() throws {
-        let fixture = try AuditFixture()
+    @Test func flippedByteIsCorrupt() async throws {
+        let fixture = try await AuditFixture()
         let audio = fixture.objects[0]
         try AuditFixture.mutate(fixture.objectFile(audio)) { $0[$0.count / 2] ^= 0x01 }
         let report = try fixture.verify()
@@ -88,8 +88,8 @@ struct AuditVerifierTests {
         #expect(report.problems.first { $0.kind == .corrupt }?.detail.contains("and 1 more") == true)
     }
 
-    @Test func truncatedObjectIsTruncated() throws {
-        let fixture = try AuditFixture()
+    @Test func truncatedObjectIsTruncated() async throws {
+        let fixture = try await AuditFixture()
         let audio = fixture.objects[3]
         try AuditFixture.mutate(fixture.objectFile(audio)) { $0.removeLast($0.count / 3) }
         let report = try fixture.verify()
@@ -99,8 +99,8 @@ struct AuditVerifierTests {
         #expect(quick.problems.contains { $0.path == audio.path && [.storedMismatch, .wrongSize].contains($0.kind) }, "\(quick.problems)")
     }
 
-    @Test func wrongSizeInARechainedManifestIsNamed() throws {
-        let fixture = try AuditFixture()
+    @Test func wrongSizeInARechainedManifestIsNamed() async throws {
+        let fixture = try await AuditFixture()
         let runID = fixture.runIDs[1]
         try fixture.rewriteAndRechain(runID) { manifest in
             manifest.jobs[0].artifacts[1].size += 5
@@ -116,8 +116,8 @@ struct AuditVerifierTests {
         }
     }
 
-    @Test func storedSizeAndDigestMismatchIsNamed() throws {
-        let fixture = try AuditFixture()
+    @Test func storedSizeAndDigestMismatchIsNamed() async throws {
+        let fixture = try await AuditFixture()
         try fixture.rewriteAndRechain(fixture.runIDs[2]) { manifest in
             manifest.jobs[0].artifacts[0].storedSHA256 = String(repeating: "0", count: 64)
         }
@@ -126,8 +126,8 @@ struct AuditVerifierTests {
         #expect(report.problems.first?.detail.contains("stored sha256 is") == true)
     }
 
-    @Test func strayFilesAndUnreachableManifestsAreReported() throws {
-        let fixture = try AuditFixture()
+    @Test func strayFilesAndUnreachableManifestsAreReported() async throws {
+        let fixture = try await AuditFixture()
         try Data("x".utf8).write(to: URL(fileURLWithPath: fixture.archivePath + "/sha256/zz"))
         try FileManager.default.copyItem(atPath: fixture.manifestFile(fixture.runIDs[0]), toPath: fixture.manifestsPath + "/20250101T000000Z-beef.json")
         let report = try fixture.verify()
@@ -136,8 +136,8 @@ struct AuditVerifierTests {
         #expect(renamed == [.unreachable])
     }
 
-    @Test func swappedManifestsAreRenamedAndEdited() throws {
-        let fixture = try AuditFixture()
+    @Test func swappedManifestsAreRenamedAndEdited() async throws {
+        let fixture = try await AuditFixture()
         let (a, b) = (fixture.manifestFile(fixture.runIDs[0]), fixture.manifestFile(fixture.runIDs[1]))
         let bytesA = try Data(contentsOf: URL(fileURLWithPath: a))
         try Data(contentsOf: URL(fileURLWithPath: b)).write(to: URL(fileURLWithPath: a))
@@ -148,8 +148,8 @@ struct AuditVerifierTests {
         #expect(report.problems.contains { $0.kind == .renamed && $0.detail.contains("holds the manifest of run \(fixture.runIDs[0])") })
     }
 
-    @Test func reorderedChainIsOutOfOrder() throws {
-        let fixture = try AuditFixture()
+    @Test func reorderedChainIsOutOfOrder() async throws {
+        let fixture = try await AuditFixture()
         // Make the middle run claim to have finished after the newest one, re-chaining to hide the edit.
         try fixture.rewriteAndRechain(fixture.runIDs[1]) { $0.finishedAt = "2027-01-01T00:00:00Z" }
         let report = try fixture.verify()
@@ -157,8 +157,8 @@ struct AuditVerifierTests {
         #expect(report.problems.first?.path == fixture.manifestFile(fixture.runIDs[1]))
     }
 
-    @Test func missingOrBrokenHeadIsReported() throws {
-        let fixture = try AuditFixture()
+    @Test func missingOrBrokenHeadIsReported() async throws {
+        let fixture = try await AuditFixture()
         try FileManager.default.removeItem(atPath: fixture.manifestsPath + "/HEAD.json")
         let report = try fixture.verify()
         #expect(report.problems.filter { $0.kind == .head }.count == 1)
@@ -167,8 +167,8 @@ struct AuditVerifierTests {
         #expect(try fixture.verify().problems.contains { $0.kind == .head && $0.detail.contains("../../etc/passwd") })
     }
 
-    @Test func unusableManifestsFolderThrows() throws {
-        let fixture = try AuditFixture()
+    @Test func unusableManifestsFolderThrows() async throws {
+        let fixture = try await AuditFixture()
         let file = fixture.dir.sub("not-a-folder")
         try Data().write(to: URL(fileURLWithPath: file))
         #expect(throws: TTSArchiveError.self) {
@@ -179,8 +179,8 @@ struct AuditVerifierTests {
         }
     }
 
-    @Test func singleManifestChecksItsObjectsAndItsLink() throws {
-        let fixture = try AuditFixture()
+    @Test func singleManifestChecksItsObjectsAndItsLink() async throws {
+        let fixture = try await AuditFixture()
         let newest = fixture.manifestFile(fixture.runIDs[2])
         let verifier = ManifestVerifier(store: fixture.store, manifestsPath: nil, parallelism: 2)
         #expect(try verifier.verifyFile(newest).isClean)
@@ -192,8 +192,8 @@ struct AuditVerifierTests {
         #expect(try expected.verifyFile(fixture.manifestFile(fixture.runIDs[0])).problems.map(\.kind) == [.headMismatch])
     }
 
-    @Test func chainLookupTellsRecordedEditedAndUnreachable() throws {
-        let fixture = try AuditFixture()
+    @Test func chainLookupTellsRecordedEditedAndUnreachable() async throws {
+        let fixture = try await AuditFixture()
         func standing(_ run: Int) throws -> ChainLookup.Standing {
             let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: fixture.manifestFile(fixture.runIDs[run]))))
             return ChainLookup.standing(of: fixture.runIDs[run], bytes: bytes, manifestsPath: fixture.manifestsPath)

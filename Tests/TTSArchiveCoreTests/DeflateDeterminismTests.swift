@@ -27,16 +27,7 @@ struct DeflateDeterminismTests {
     }
 
     static func put(_ bytes: [UInt8], pieces: [Int], into subject: StoreUnderTest) async throws -> StoredObject {
-        let store = subject.store
-        return try await Blocking.run {
-            let writer = try store.makeWriter()
-            var offset = 0
-            for piece in pieces {
-                try bytes[offset..<(offset + piece)].withUnsafeBytes { try writer.write($0) }
-                offset += piece
-            }
-            return try writer.commit()
-        }
+        try await StoreUnderTest.put(pieces: pieces, of: bytes, into: subject.store)
     }
 
     @Test("the same content in any chunking gives byte-identical objects", arguments: StoreBackend.allCases)

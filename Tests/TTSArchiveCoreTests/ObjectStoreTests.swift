@@ -203,7 +203,7 @@ struct ObjectStoreTests {
         #expect(s3Opened == 8)
     }
 
-    @Test func sweepRemovesDeadWritersTempFilesOnly() throws {
+    @Test func sweepRemovesDeadWritersTempFilesOnly() async throws {
         let dir = TestDirectory("sw")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)
         // A live writer's named temp file (the path taken without O_TMPFILE), past the memory
@@ -218,11 +218,11 @@ struct ObjectStoreTests {
         #expect(store.sweepTemporaries() == 1)
         #expect(!FileManager.default.fileExists(atPath: dead))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).count == 1)
-        #expect(try live.commit().isNew)
+        #expect(try await live.commit().isNew)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).isEmpty)
     }
 
-    @Test func writersLeaveNoNamedFileWhileTheyWrite() throws {
+    @Test func writersLeaveNoNamedFileWhileTheyWrite() async throws {
         let dir = TestDirectory("un")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)
         let small = try store.makeWriter()
@@ -233,7 +233,7 @@ struct ObjectStoreTests {
         #expect(store.supportsUnnamedFiles())
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.sub("a/tmp")).isEmpty)
         #expect(try FileManager.default.subpathsOfDirectory(atPath: dir.sub("a/sha256")).isEmpty)
-        let stored = [try small.commit(), try large.commit()]
+        let stored = [try await small.commit(), try await large.commit()]
         #expect(stored.allSatisfy { $0.isNew })
         for object in stored {
             #expect(FileManager.default.fileExists(atPath: dir.sub("a/" + object.path)))
@@ -241,29 +241,29 @@ struct ObjectStoreTests {
         #expect(try StoreVerifier(store: store).run().isClean)
     }
 
-    @Test func aSmallDuplicateCreatesNoFile() throws {
+    @Test func aSmallDuplicateCreatesNoFile() async throws {
         let dir = TestDirectory("sd")
         let store = try LocalObjectStore(root: dir.sub("a"), create: true)
         let bytes = sampleBytes(count: 3_000, seed: 8)
-        let first = try StoreUnderTest.put(bytes, into: store, chunk: 1000)
+        let first = try await StoreUnderTest.put(bytes, into: store, chunk: 1000)
         let path = dir.sub("a/" + first.path)
         // With `tmp/` replaced by a plain file no writer can create a file (tests run as root,
         // so permissions would not stop it): the duplicate must be recognised from memory.
         try FileManager.default.removeItem(atPath: dir.sub("a/tmp"))
         try Data().write(to: URL(fileURLWithPath: dir.sub("a/tmp")))
-        let second = try StoreUnderTest.put(bytes, into: store, chunk: 333)
+        let second = try await StoreUnderTest.put(bytes, into: store, chunk: 333)
         #expect(!second.isNew)
         #expect(second.digest == first.digest)
         #expect(second.storedSHA256 == first.storedSHA256)
         #expect(FileManager.default.fileExists(atPath: path))
         // A new small object is born in its own shard directory, so it needs no `tmp/`...
-        let fresh = try StoreUnderTest.put(sampleBytes(count: 3_000, seed: 9), into: store, chunk: 1000)
+        let fresh = try await StoreUnderTest.put(sampleBytes(count: 3_000, seed: 9), into: store, chunk: 1000)
         #expect(fresh.isNew)
         #expect(FileManager.default.fileExists(atPath: dir.sub("a/" + fresh.path)))
         // ...but one that outgrows memory before its digest is known does, and says why it
         // cannot have one.
-        #expect(throws: StoreError.self) {
-            try StoreUnderTest.put(sampleBytes(count: LocalObjectWriter.memoryLimit * 4, seed: 10), into: store, chunk: 4096)
+        await #expect(throws: StoreError.self) {
+            try await StoreUnderTest.put(sampleBytes(count: LocalObjectWriter.memoryLimit * 4, seed: 10), into: store, chunk: 4096)
         }
     }
 

@@ -41,13 +41,11 @@ func writeNights(_ nights: Int, manifests: String, failingNight: Int? = nil) thr
 
 @Suite("status, the HTML report and the metrics text")
 struct OpsReportTests {
-    @Test func statusGathersRunsPendingHeadAndStore() throws {
+    @Test func statusGathersRunsPendingHeadAndStore() async throws {
         let dir = TestDirectory("status")
         let store = try LocalObjectStore(root: dir.sub("archive"), create: true)
         for text in ["one", "two"] {
-            let writer = try store.makeWriter()
-            try Array(text.utf8).withUnsafeBytes { try writer.write($0) }
-            _ = try writer.commit()
+            _ = try await StoreUnderTest.put(Array(text.utf8), into: store, chunk: 1024)
         }
         let manifests = try writeNights(4, manifests: dir.sub("manifests"), failingNight: 2)
         var pending = PendingJobs()

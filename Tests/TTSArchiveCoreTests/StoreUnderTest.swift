@@ -58,19 +58,26 @@ final class StoreUnderTest: @unchecked Sendable {
     }
 
     func put(_ bytes: [UInt8], chunk: Int = 7919) async throws -> StoredObject {
-        let store = self.store
-        return try await Blocking.run { try Self.put(bytes, into: store, chunk: chunk) }
+        try await Self.put(bytes, into: store, chunk: chunk)
     }
 
-    static func put(_ bytes: [UInt8], into store: any ObjectStore, chunk: Int) throws -> StoredObject {
-        let writer = try store.makeWriter()
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + chunk)
-            try bytes[offset..<end].withUnsafeBytes { try writer.write($0) }
-            offset = end
+    /// Writes `bytes` in pieces of `chunk` on the I/O pool (writes block), then commits.
+    static func put(_ bytes: [UInt8], into store: any ObjectStore, chunk: Int) async throws -> StoredObject {
+        try await put(pieces: stride(from: 0, to: bytes.count, by: max(1, chunk)).map { min(chunk, bytes.count - $0) }, of: bytes, into: store)
+    }
+
+    /// Writes `bytes` cut into `pieces` (sizes, in order) on the I/O pool, then commits.
+    static func put(pieces: [Int], of bytes: [UInt8], into store: any ObjectStore) async throws -> StoredObject {
+        let writer = try await IOPool.shared.run { () throws -> any ObjectWriting in
+            let writer = try store.makeWriter()
+            var offset = 0
+            for piece in pieces {
+                try bytes[offset..<(offset + piece)].withUnsafeBytes { try writer.write($0) }
+                offset += piece
+            }
+            return writer
         }
-        return try writer.commit()
+        return try await writer.commit()
     }
 
     func read(_ digest: ContentDigest) async throws -> [UInt8] {

@@ -32,9 +32,17 @@ struct PutCommand: AsyncParsableCommand {
         defer { engine?.shutdown() }
         let store = opened.objects
         let files = self.files
-        let objects = try await Blocking.run { () -> [PutResult.Object] in
-            (store as? LocalObjectStore)?.sweepTemporaries()
-            return try files.map { path in PutResult.Object(file: path, object: try Self.put(path, into: store)) }
+        _ = try await IOPool.shared.run { (store as? LocalObjectStore)?.sweepTemporaries() }
+        var objects: [PutResult.Object] = []
+        for path in files {
+            // Read and deflated on the I/O pool; the commit awaits the disk on no thread.
+            let writer = try await IOPool.shared.run { try Self.fill(path, into: store) }
+            do {
+                objects.append(PutResult.Object(file: path, object: try await writer.commit()))
+            } catch {
+                writer.abandon()
+                throw error
+            }
         }
         if json {
             try Console.json(encoding: PutResult(objects: objects))
@@ -43,9 +51,10 @@ struct PutCommand: AsyncParsableCommand {
         }
     }
 
-    /// Streams one file into the store. Read with `read(2)`: a directory or an unreadable
-    /// file is an error to report, not a trap (Foundation's file handle type traps on EISDIR).
-    static func put(_ path: String, into store: any ObjectStore) throws -> StoredObject {
+    /// Streams one file into a new writer of the store, to be committed. Read with `read(2)`: a
+    /// directory or an unreadable file is an error to report, not a trap (Foundation's file
+    /// handle type traps on EISDIR). Blocking.
+    static func fill(_ path: String, into store: any ObjectStore) throws -> any ObjectWriting {
         let input: FileDescriptor
         do {
             input = path == "-" ? .standardInput : try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
@@ -66,7 +75,7 @@ struct PutCommand: AsyncParsableCommand {
                 if n == 0 { break }
                 try buffer.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             }
-            return try writer.commit()
+            return writer
         } catch {
             writer.abandon()
             throw error

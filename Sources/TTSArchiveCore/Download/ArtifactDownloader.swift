@@ -12,11 +12,14 @@ public struct ArtifactDownloader: Sendable {
     let book: LinkBook
     let state: RunState
     let durations: AudioDurations
+    /// Held only while a transfer runs (`--concurrency`); verification and commit run outside.
+    let gate: TransferGate
     let policy: RetryPolicy
 
     init(context: RunContext, options: RunOptions, book: LinkBook, state: RunState, durations: AudioDurations,
-         policy: RetryPolicy = RetryPolicy()) {
+         gate: TransferGate, policy: RetryPolicy = RetryPolicy()) {
         self.context = context
+        self.gate = gate
         self.options = options
         self.book = book
         self.state = state
@@ -41,11 +44,13 @@ public struct ArtifactDownloader: Sendable {
             }
             switch action {
             case .request(let request):
-                action = await attempt(request, pipeline: pipeline, box: box)
+                guard let next = await attempt(request, pipeline: pipeline, box: box) else { continue }
+                action = next
             case .restartFromZero(let request):
                 // The response's head resets again, with its ETag.
                 pipeline.reset(etag: nil)
-                action = await attempt(request, pipeline: pipeline, box: box)
+                guard let next = await attempt(request, pipeline: pipeline, box: box) else { continue }
+                action = next
             case .wait(let delay):
                 do { try await Task.sleep(for: delay) } catch {
                     return await give(up: task, "stopped: the run was interrupted", box, pipeline)
@@ -88,10 +93,13 @@ public struct ArtifactDownloader: Sendable {
         }
     }
 
-    /// One HTTP exchange for `request`; returns the machine's next action.
+    /// One HTTP exchange for `request`, inside the transfer gate; returns the machine's next
+    /// action, or nil when the run was cancelled while this waited for the gate.
     private func attempt(
         _ request: ArtifactDownloadMachine.Request, pipeline: ArtifactPipeline, box: MachineBox
-    ) async -> ArtifactDownloadMachine.Action {
+    ) async -> ArtifactDownloadMachine.Action? {
+        guard await gate.enter() else { return nil }
+        defer { gate.leave() }
         if case .failure(let refusal) = context.hostPolicy.check(request.url) {
             let fault = ArtifactDownloadMachine.NetworkFault(isTransient: false, detail: refusal.description)
             return box { $0.transferFinished(.networkError(fault), now: Date()) }

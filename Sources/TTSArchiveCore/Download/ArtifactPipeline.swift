@@ -178,16 +178,16 @@ public final class ArtifactPipeline: @unchecked Sendable {
         }
     }
 
-    /// Publishes the object in the store (fsync, link, directory fsync).
+    /// Publishes the object in the store. The writer leaves the strand here: its commit waits
+    /// for the disk together with other artifacts' (the store's group commit), on no thread.
     public func commit() async throws -> StoredObject {
-        try await lane.perform { [self] in
+        let writer = try await lane.perform { [self] () throws -> any ObjectWriting in
             while drainStep() {}
             if let failure { throw failure }
-            if writer == nil { writer = try store.makeWriter() }
-            let object = try writer!.commit()
-            writer = nil
-            return object
+            defer { self.writer = nil }
+            return try self.writer ?? store.makeWriter()
         }
+        return try await writer.commit()
     }
 
     /// Drops the temp file.

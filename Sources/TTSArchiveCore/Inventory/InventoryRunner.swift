@@ -122,15 +122,22 @@ public struct InventoryRunner: Sendable {
             let listing = try await source.listInventory()
             let snapshot = InventorySnapshot(listing)
             let bytes = snapshot.bytes
-            let stored = try await Blocking.run { () throws -> StoredObject in
+            let writer = try await IOPool.shared.run { () throws -> any ObjectWriting in
                 let writer = try store.makeWriter()
                 do {
                     try bytes.withUnsafeBytes { try writer.write($0) }
-                    return try writer.commit()
                 } catch {
                     writer.abandon()
                     throw error
                 }
+                return writer
+            }
+            let stored: StoredObject
+            do {
+                stored = try await writer.commit()
+            } catch {
+                writer.abandon()
+                throw error
             }
             logger.debug("\(cloud.rawValue) inventory: \(snapshot.records.count) records, object \(stored.digest.hex)")
             let entry = CloudInventoryEntry(

@@ -28,10 +28,10 @@ extension Manifest {
         }
         try sink(whole[..<cut.lowerBound])
         var first = true
-        try jobs.forEachJob { job in
+        try jobs.forEachJob(rendered: { job in Self.element(Array(try encoder.encode(job))) }) { text in
             if !first { try sink(Self.separator[...]) }
             first = false
-            try sink(Self.element(Array(try encoder.encode(job)))[...])
+            try sink(text[...])
         }
         try sink(whole[cut.upperBound...])
         try sink([0x0a][...])

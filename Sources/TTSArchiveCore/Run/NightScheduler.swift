@@ -53,7 +53,8 @@ public struct NightScheduler: Sendable {
         public var diskFault: Bool
     }
 
-    /// At most this many transfers at once; the listing reads ahead until this many wait.
+    /// At most this many artifacts at once (``RunOptions/artifactsInFlight``); the listing reads
+    /// ahead until this many wait.
     public let concurrency: Int
     private var queue = ArtifactQueue()
     private(set) public var inFlight = 0

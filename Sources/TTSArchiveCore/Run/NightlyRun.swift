@@ -66,7 +66,8 @@ public struct NightlyRun: Sendable {
             (context.store as? LocalObjectStore)?.sweepTemporaries()
             let state = try RunState(
                 directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
-                runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID)
+                runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID,
+                groupFlush: context.store is LocalObjectStore)
             return (state, try PendingJobs.load(stateDir), try OwedWork.load(stateDir))
         }
         if let cut = state.journal.healed { context.logger.warning("\(cut)") }
@@ -75,11 +76,13 @@ public struct NightlyRun: Sendable {
         let owedJobs = Set(owed.dueByJob.map(\.jobID))
         let book = LinkBook(client: context.client, budget: options.relistBudget)
         let durations = AudioDurations()
-        let downloader = ArtifactDownloader(context: context, options: options, book: book, state: state, durations: durations)
+        let downloader = ArtifactDownloader(
+            context: context, options: options, book: book, state: state, durations: durations,
+            gate: TransferGate(permits: options.concurrency))
         let lister = JobLister(client: context.client, window: state.window)
         let tracker = RunTracker(start: now)
         var failures: [ManifestFailure] = []
-        var scheduler = NightScheduler(concurrency: options.concurrency)
+        var scheduler = NightScheduler(concurrency: options.artifactsInFlight)
         var open = OpenJobs()
         var stopError: (any Error)?
         var diskFault: DiskFault?
@@ -246,7 +249,7 @@ public struct NightlyRun: Sendable {
         try await state.noteCounters(relists: relists, retries: retries)
 
         var counts = ManifestCounts()
-        let jobs = try await Blocking.run { try state.manifestJobs() }
+        let jobs = state.manifestJobs()
         counts.jobsListed = listing.listed
         counts.jobsByState = listing.countsByState
         counts.artifactsStored = jobs.artifactCount

@@ -27,19 +27,26 @@ public final class RunJournal: Sendable {
 
     /// Opens (creating if needed) the journal at `path` for appending, cutting a torn tail first.
     /// Throws when a line in the middle does not verify.
-    public init(path: String, now: Date = Date()) throws {
+    ///
+    /// With `durability`, a batch is made durable by that group commit of its file system (the
+    /// store's, ``FileSystemSync``) instead of an fsync of its own, so one `syncfs` covers the
+    /// records of a batch together with the objects committing meanwhile.
+    init(path: String, now: Date = Date(), durability: FileSystemSync? = nil) throws {
         self.path = path
         let extent = try Self.scan(path, decoding: false) { _, _ in }
         healed = extent.hasTail ? try JournalCut.cut(path, extent: extent, now: now) : nil
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw POSIXFile.error(errno, path) }
-        committer = GroupCommitter(fd: fd, path: path, goodEnd: extent.goodEnd)
+        committer = GroupCommitter(fd: fd, path: path, goodEnd: extent.goodEnd, durability: durability)
         try POSIXFile.syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
-    /// Appends one record and returns once it is on disk.
-    public func append(_ record: JournalRecord) async throws {
-        try await committer.commit(try JournalLine.encode(record))
+    /// Appends one record and returns once it is on disk, with where its line is.
+    @discardableResult
+    public func append(_ record: JournalRecord) async throws -> JournalSpan {
+        let line = try JournalLine.encode(record)
+        // The span excludes the newline, as a scan reports it.
+        return JournalSpan(offset: try await committer.commit(line), length: line.count - 1)
     }
 
     /// Appends without waiting for the fsync (statistics that may be lost in a crash).
@@ -51,7 +58,7 @@ public final class RunJournal: Sendable {
     /// Flushes and closes the file.
     public func close() async throws {
         defer { committer.stop() }
-        try await committer.commit(Data())
+        _ = try await committer.commit(Data())
     }
 
     /// Reads every good record; a torn tail is ignored, a bad middle line is an error.
@@ -82,17 +89,22 @@ final class GroupCommitter: @unchecked Sendable {
     private let path: String
     private let condition = NSCondition()
     private var pending = Data()
-    private var waiters: [CheckedContinuation<Void, any Error>] = []
+    /// Who waits for which line: its offset in `pending`.
+    private var waiters: [(continuation: CheckedContinuation<Int64, any Error>, offset: Int)] = []
     private var stopped = false
     /// The first failure; once set, appends are refused. Guarded by `condition`.
     private var failed: (any Error)?
     /// Bytes known durable: the file's length after the last successful fsync. Writer thread only.
     private var goodEnd: Int64
 
-    init(fd: Int32, path: String, goodEnd: Int64) {
+    /// Flushes in place of `fsync` when set (see ``RunJournal/init(path:now:durability:)``).
+    private let durability: FileSystemSync?
+
+    init(fd: Int32, path: String, goodEnd: Int64, durability: FileSystemSync?) {
         self.fd = fd
         self.path = path
         self.goodEnd = goodEnd
+        self.durability = durability
         let thread = Thread { [self] in loop() }
         thread.name = "ttsarchive.journal"
         thread.start()
@@ -105,16 +117,17 @@ final class GroupCommitter: @unchecked Sendable {
         condition.unlock()
     }
 
-    func commit(_ line: Data) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Appends `line` and returns its offset in the file once it is durable.
+    func commit(_ line: Data) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int64, any Error>) in
             condition.lock()
             if let failed {
                 condition.unlock()
                 continuation.resume(throwing: refusal(after: failed))
                 return
             }
+            waiters.append((continuation, pending.count))
             pending.append(line)
-            waiters.append(continuation)
             condition.signal()
             condition.unlock()
         }
@@ -150,9 +163,10 @@ final class GroupCommitter: @unchecked Sendable {
             condition.unlock()
             if let earlier {
                 // Queued before the failure was known: refused too, never written behind it.
-                for waiter in batchWaiters { waiter.resume(throwing: refusal(after: earlier)) }
+                for waiter in batchWaiters { waiter.continuation.resume(throwing: refusal(after: earlier)) }
                 continue
             }
+            let batchStart = goodEnd
             let failure = batch.isEmpty ? syncOnly() : writeAndSync(batch)
             if let failure {
                 condition.lock()
@@ -161,13 +175,24 @@ final class GroupCommitter: @unchecked Sendable {
                 condition.unlock()
             }
             for waiter in batchWaiters {
-                if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+                if let failure {
+                    waiter.continuation.resume(throwing: failure)
+                } else {
+                    waiter.continuation.resume(returning: batchStart + Int64(waiter.offset))
+                }
             }
         }
     }
 
     private func syncOnly() -> (any Error)? {
-        fsync(fd) == 0 ? nil : POSIXFile.error(errno, path)
+        let code = sync()
+        return code == 0 ? nil : POSIXFile.error(code, path)
+    }
+
+    /// 0 once the file's bytes are durable, or the errno.
+    private func sync() -> Int32 {
+        if let durability { return durability.flushWaiting() }
+        return fsync(fd) == 0 ? 0 : errno
     }
 
     /// Appends `batch` and fsyncs; on any failure cuts the file back to `goodEnd`.
@@ -183,7 +208,7 @@ final class GroupCommitter: @unchecked Sendable {
                 offset += n
             }
         }
-        if failure == nil && fsync(fd) != 0 { failure = POSIXFile.error(errno, path) }
+        if failure == nil, case let code = sync(), code != 0 { failure = POSIXFile.error(code, path) }
         guard let failure else {
             goodEnd += Int64(batch.count)
             return nil

@@ -5,6 +5,7 @@ public struct RunOptions: Sendable {
     public var since: Date?
     public var until: Date?
     public var overlap: TimeInterval = 15 * 60
+    /// Transfers at once (``TransferGate``).
     public var concurrency = 8
     public var maxFileSize: Int64 = 2 << 30
     public var pendingMaxAge: TimeInterval = 7 * 86400
@@ -23,6 +24,11 @@ public struct RunOptions: Sendable {
     public var runGroup: String?
 
     public init() {}
+
+    /// Artifacts started and not finished at once: the `concurrency` transfers, plus artifacts
+    /// that verify, commit or wait for the disk meanwhile. A committing small artifact holds at
+    /// most its compressed bytes (64 KiB, ``LocalObjectWriter/memoryLimit``), a big one a file.
+    public var artifactsInFlight: Int { max(1, concurrency) * 4 }
 }
 
 /// What a caller sees while a run goes: for the progress line and the 30-second status.

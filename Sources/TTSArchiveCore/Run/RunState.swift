@@ -23,22 +23,29 @@ public final class RunState: Sendable {
     public let resumed: Bool
     /// What the journal says is stored, read by every artifact task and grown as they store.
     private let tally: Locked<JournalTally>
+    /// Where each job and stored artifact of the window is in the journal, for the manifest.
+    private let index: Locked<ManifestJobIndex>
     /// Jobs of this window archived by the previous window's run (overlap).
     public let previouslyArchived: Set<String>
 
     /// Opens the state: resumes `active.journal` if there is one, else starts a window.
+    /// With `groupFlush`, the journal is made durable by its file system's group commit
+    /// (``FileSystemSync``), the one the local store's writers share when it is theirs too.
     public init(directory: String, requestedWindow: (since: Date?, until: Date?), overlap: TimeInterval, now: Date,
-                runID: String, endpoint: String, projectID: String) throws {
+                runID: String, endpoint: String, projectID: String, groupFlush: Bool = false) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let activePath = directory + "/active.journal"
         var first: JournalRecord?
         var tally = JournalTally()
-        try RunJournal.scan(activePath) { record, _ in
+        var index = ManifestJobIndex(path: activePath)
+        try RunJournal.scan(activePath) { record, span in
             if first == nil { first = record }
             tally.absorb(record)
+            index.absorb(record, at: span)
         }
         self.tally = Locked(tally)
+        self.index = Locked(index)
         if let first, first.type == .run, let w = first.window,
            let since = Timestamp.parse(w.createSince), let until = Timestamp.parse(w.createUntil) {
             let window = try TimeWindow(since: since, until: until)
@@ -57,7 +64,7 @@ public final class RunState: Sendable {
             startedAt = Timestamp.format(now)
             resumed = false
         }
-        journal = try RunJournal(path: activePath)
+        journal = try RunJournal(path: activePath, durability: groupFlush ? try FileSystemSync.shared(for: directory) : nil)
         var previous: Set<String> = []
         let since = window.since
         try RunJournal.scan(directory + "/previous.journal") { record, _ in
@@ -88,7 +95,8 @@ public final class RunState: Sendable {
         guard isNew else { return }
         var record = JournalRecord(type: .job)
         record.job = ManifestJob(job)
-        try await journal.append(record)
+        let span = try await journal.append(record)
+        index.withLock { $0.absorb(record, at: span) }
     }
 
     /// Records a stored, verified artifact durably before it counts.
@@ -96,7 +104,8 @@ public final class RunState: Sendable {
         var record = JournalRecord(type: .artifact)
         record.jobID = jobID
         record.artifact = artifact
-        try await journal.append(record)
+        let span = try await journal.append(record)
+        index.withLock { $0.absorb(record, at: span) }
         tally.withLock { $0.markStored(artifact, jobID: jobID) }
     }
 
@@ -111,10 +120,10 @@ public final class RunState: Sendable {
     /// Earlier invocations' re-lists and retries (a resumed run adds its own).
     public var earlierCounters: (relists: Int, retries: Int) { tally.withLock { ($0.earlierRelists, $0.earlierRetries) } }
 
-    /// Every job of the window with its stored artifacts, as the journal on disk has them (the
-    /// records appended so far have all been awaited). Blocking: it reads the journal.
-    public func manifestJobs() throws -> ManifestJobIndex {
-        try ManifestJobIndex(journal: journal.path)
+    /// Every job of the window with its stored artifacts, as the journal on disk has them: the
+    /// records read at start and those appended since (all awaited, so all durable).
+    public func manifestJobs() -> ManifestJobIndex {
+        index.withLock { $0 }
     }
 
     /// Closes the window: the journal becomes `previous.journal` and the window's end is recorded.

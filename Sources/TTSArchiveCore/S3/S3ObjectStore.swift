@@ -60,16 +60,13 @@ public struct S3ObjectStore: ObjectStore {
 
     /// Moves a damaged object aside to `quarantine/<64 hex>.<UTC time>.gz`: a server-side copy,
     /// then a DELETE conditioned on the damaged version's ETag (a sound object a rival stored
-    /// meanwhile is never removed). Nothing is deleted before its copy exists. Blocking.
-    func quarantine(_ digest: ContentDigest, etag: String, now: Date = Date()) throws {
-        let (client, bucket) = (client, root.bucket)
+    /// meanwhile is never removed). Nothing is deleted before its copy exists.
+    func quarantine(_ digest: ContentDigest, etag: String, now: Date = Date()) async throws {
         let source = root.key(digest.objectPath)
         let stamp = Timestamp.compact(now)
         let target = root.key("quarantine/\(digest.hex).\(stamp).gz")
-        try Blocking.wait {
-            try await client.copy(bucket: bucket, from: source, to: target)
-            _ = try await client.delete(bucket: bucket, key: source, ifMatch: etag)
-        }
+        try await client.copy(bucket: root.bucket, from: source, to: target)
+        _ = try await client.delete(bucket: root.bucket, key: source, ifMatch: etag)
     }
 
     /// Keys a store may hold: bookkeeping and the object area.

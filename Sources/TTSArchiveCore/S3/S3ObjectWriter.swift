@@ -19,7 +19,9 @@ import Glibc
 /// 3. checks the store's ETag against the MD5 we computed (for multipart, the MD5 of the parts'
 ///    MD5s) and HEADs the object again: only then is the object returned, and only then can a
 ///    journal or manifest name it.
-final class S3ObjectWriter: ObjectWriting {
+// @unchecked: one owner at a time whose calls never overlap (``ObjectWriting``); `commit`'s
+// steps run one after another, ordered by the awaits between them.
+final class S3ObjectWriter: ObjectWriting, @unchecked Sendable {
     private let store: S3ObjectStore
     private let spoolPath: String
     private var spool: POSIXFile?
@@ -49,11 +51,12 @@ final class S3ObjectWriter: ObjectWriting {
         try encoder.write(bytes)
     }
 
-    func commit() throws -> StoredObject {
+    func commit() async throws -> StoredObject {
         guard !done, let spool else { throw StoreError(.io, path: spoolPath, detail: "commit after abandon") }
         done = true
         defer { self.spool = nil }
-        let (digest, storedSHA256) = try encoder.finish()
+        // The deflater's last bytes go to the spool: file I/O, on the I/O pool.
+        let (digest, storedSHA256) = try await IOPool.shared.run { try self.encoder.finish() }
         let storedSize = encoder.storedBytes
         let size = encoder.contentBytes
         let key = store.root.key(digest.objectPath)
@@ -63,15 +66,16 @@ final class S3ObjectWriter: ObjectWriting {
         let reader = SpoolReader(file: spool)
 
         // An object already there is checked before this content is recorded as stored by it.
-        if let head = try Blocking.wait({ try await client.head(bucket: bucket, key: key) }) {
-            if try sound(head, digest: digest, storedSize: storedSize, storedSHA256: storedSHA256) {
+        if let head = try await client.head(bucket: bucket, key: key) {
+            // Reading a suspect object back is blocking (ranged GETs through ObjectReading).
+            if try await IOPool.shared.run({ try self.sound(head, digest: digest, storedSize: storedSize, storedSHA256: storedSHA256) }) {
                 let existing = try Self.existing(head, ours: storedSHA256, key: key)
                 return StoredObject(digest: digest, size: size, storedSize: existing.1, storedSHA256: existing.2, isNew: false)
             }
-            try store.quarantine(digest, etag: head.etag)
+            try await store.quarantine(digest, etag: head.etag)
         }
         // (is new, the stored file's size and SHA-256: ours, or those of the object already there)
-        let result: (Bool, Int64, String) = try Blocking.wait {
+        let result: (Bool, Int64, String) = try await {
             let metadata = ["content-sha256": digest.hex, "stored-sha256": storedSHA256]
             let expectedETag: String
             let outcome: S3PutOutcome
@@ -91,7 +95,7 @@ final class S3ObjectWriter: ObjectWriting {
                         let length = min(storedSize - offset, Int64(partSize))
                         let region = HTTPUploadRegion(fileDescriptor: reader.fileDescriptor, offset: offset, length: length)
                         // The part's digests first (a streaming read), so its request can be signed.
-                        let digests = try reader.digests(offset: offset, length: length)
+                        let digests = try await IOPool.shared.run { [offset] in try reader.digests(offset: offset, length: length) }
                         partMD5s += digests.md5
                         etags.append(try await client.uploadPart(
                             bucket: bucket, key: key, uploadID: uploadID, number: etags.count + 1, region: region, digests: digests))
@@ -118,7 +122,7 @@ final class S3ObjectWriter: ObjectWriting {
             }
             // Another writer (a parallel shard) stored it first: the same content by its name.
             return try Self.existing(stored, ours: storedSHA256, key: key)
-        }
+        }()
         return StoredObject(digest: digest, size: size, storedSize: result.1, storedSHA256: result.2, isNew: result.0)
     }
 

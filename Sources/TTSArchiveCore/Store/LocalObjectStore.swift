@@ -22,6 +22,8 @@ public struct LocalObjectStore: ObjectStore {
     public var location: String { root }
     /// Shared by copies of this value; see ``supportsUnnamedFiles()``.
     let unnamedFiles = Locked<Bool?>(nil)
+    /// Shared by copies of this value; see ``fileSystemSync()``.
+    private let syncer = Locked<FileSystemSync?>(nil)
 
     static let markerName = "STORE"
     static let markerContent = "{\"format\":\"ttsarchive.store/v1\",\"layout\":\"sha256/<2 hex>/<64 hex>.gz\"}\n"
@@ -71,6 +73,17 @@ public struct LocalObjectStore: ObjectStore {
 
     public func makeWriter() throws -> any ObjectWriting {
         LocalObjectWriter(store: self)
+    }
+
+    /// The group commit every writer of this store shares (``FileSystemSync``), that of the
+    /// file system `sha256/` is on, looked up by the first writer that commits.
+    func fileSystemSync() throws -> FileSystemSync {
+        try syncer.withLock { syncer in
+            if let syncer { return syncer }
+            let made = try FileSystemSync.shared(for: absolutePath("sha256"))
+            syncer = made
+            return made
+        }
     }
 
     /// Whether writers can use unnamed files (`O_TMPFILE` + `linkat` through `/proc`), found out

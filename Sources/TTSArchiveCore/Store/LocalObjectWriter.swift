@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// Writes one object into a ``LocalObjectStore``: hashes and deflates as bytes arrive, then
-/// fsyncs the object's file, gives it its final name with a link that never replaces an
-/// existing object, and fsyncs the directory. An object already there is checked before it is
+/// makes the object's file durable, gives it its final name with a link that never replaces an
+/// existing object, and makes the name durable (both with the store's group commit,
+/// ``FileSystemSync``). An object already there is checked before it is
 /// trusted (see `deduplicated`): a damaged one is quarantined and this one stored instead.
 ///
 /// Where the compressed bytes wait until then depends on their size, because on a night of
@@ -21,7 +22,9 @@ import Glibc
 ///   `linkat(2)`: nothing is ever unlinked, and a crash leaves no temp file behind;
 /// - on file systems without `O_TMPFILE` it is a named temp file under `tmp/` as before, which
 ///   ``LocalObjectStore/sweepTemporaries(now:)`` removes when its writer died.
-final class LocalObjectWriter: ObjectWriting {
+// @unchecked: one owner at a time whose calls never overlap (``ObjectWriting``); `commit`'s
+// steps run one after another, each on the I/O pool, ordered by the awaits between them.
+final class LocalObjectWriter: ObjectWriting, @unchecked Sendable {
     /// Compressed bytes held in memory before they go to a file (per writer; a run has one
     /// writer per artifact in flight, so this bounds the memory of small objects).
     static let memoryLimit = 64 * 1024
@@ -77,7 +80,8 @@ final class LocalObjectWriter: ObjectWriting {
         } catch {
             // The directory is missing (`tmp/` removed since the store was opened, or a shard
             // directory not made yet): make it, once.
-            if shard != nil { try makeShard(directory) } else { try POSIXFile.makeDirectory(directory) }
+            // A shard's entry in `sha256/` is made durable by the flush after the link.
+            try POSIXFile.makeDirectory(directory)
             file = try createFile(in: directory)
         }
         self.file = file
@@ -97,28 +101,59 @@ final class LocalObjectWriter: ObjectWriting {
         return file
     }
 
-    func commit() throws -> StoredObject {
+    /// Where ``stage()`` left the object.
+    private enum Staged {
+        /// Nothing to write: the same content is stored (and sound).
+        case stored(StoredObject)
+        /// Its bytes are in an unnamed (or temp) file, not yet durable, for `finalPath`.
+        case file(ContentDigest, storedSHA256: String)
+    }
+
+    func commit() async throws -> StoredObject {
         guard !done else { throw StoreError(.io, path: store.root, detail: "commit after commit or abandon") }
         done = true
         defer { discard() }
+        let pool = IOPool.shared
+        let (digest, storedSHA256): (ContentDigest, String)
+        switch try await pool.run({ try self.stage() }) {
+        case .stored(let object): return object
+        case .file(let staged, let sha256): (digest, storedSHA256) = (staged, sha256)
+        }
+        // Group commit (FileSystemSync): the bytes are durable before the name exists, and the
+        // name before the object counts; each flush is shared with the writers committing now.
+        let durability = try store.fileSystemSync()
+        try await durability.flush()
+        let object = try await pool.run { try self.publish(digest, storedSHA256: storedSHA256) }
+        if object.isNew { try await durability.flush() }
+        return object
+    }
+    /// Finishes the content and puts the compressed bytes in a file in the object's shard
+    /// directory, unless the same content is stored already and nothing needs writing.
+    private func stage() throws -> Staged {
         let (digest, storedSHA256) = try encoder.finish()
         let finalPath = store.absolutePath(digest.objectPath)
         // Already stored (and sound) while ours is still only in memory: nothing to write.
         if file == nil, POSIXFile.size(of: finalPath) != nil, let existing = try deduplicated(digest, ours: storedSHA256) {
-            return existing
+            return .stored(existing)
         }
-        let directory = (finalPath as NSString).deletingLastPathComponent
-        let file = try spill(shard: directory)
-        try file.sync()
-        var code = publish(file, at: finalPath)
+        _ = try spill(shard: (finalPath as NSString).deletingLastPathComponent)
+        return .file(digest, storedSHA256: storedSHA256)
+    }
+
+    /// Gives the staged file (its bytes durable by now) its final name, unless a sound object
+    /// has that name: then that one is reported and ours dropped.
+    private func publish(_ digest: ContentDigest, storedSHA256: String) throws -> StoredObject {
+        guard let file else { throw StoreError(.io, path: store.root, detail: "publish without a staged file") }
+        let finalPath = store.absolutePath(digest.objectPath)
+        var code = name(file, finalPath)
         if code == ENOENT {
-            try makeShard(directory)
-            code = publish(file, at: finalPath)
+            try POSIXFile.makeDirectory((finalPath as NSString).deletingLastPathComponent)
+            code = name(file, finalPath)
         }
         if code == EEXIST {
             if let existing = try deduplicated(digest, ours: storedSHA256) { return existing }
             // It was damaged and is now in quarantine/: name ours in its place.
-            code = publish(file, at: finalPath)
+            code = name(file, finalPath)
             if code == EEXIST, let existing = try deduplicated(digest, ours: storedSHA256) { return existing }
         }
         if code != 0 {
@@ -130,22 +165,13 @@ final class LocalObjectWriter: ObjectWriting {
             guard rename(tempPath, finalPath) == 0 else { throw POSIXFile.error(errno, finalPath) }
             self.tempPath = nil
         }
-        try POSIXFile.syncDirectory(directory)
         return StoredObject(
             digest: digest, size: bytesWritten, storedSize: encoder.storedBytes,
             storedSHA256: storedSHA256, isNew: true)
     }
 
-    /// Makes a shard directory (`sha256/xx/`) and makes its name durable: the directory fsync
-    /// after the object's link covers the object's entry, not the shard's own entry in
-    /// `sha256/`. Made on first use only, because mkdir locks `sha256/` itself.
-    private func makeShard(_ directory: String) throws {
-        try POSIXFile.makeDirectory(directory)
-        try POSIXFile.syncDirectory((directory as NSString).deletingLastPathComponent)
-    }
-
     /// Names the file `finalPath` unless that exists; 0 or the errno.
-    private func publish(_ file: POSIXFile, at finalPath: String) -> Int32 {
+    private func name(_ file: POSIXFile, _ finalPath: String) -> Int32 {
         if let tempPath { return link(tempPath, finalPath) == 0 ? 0 : errno }
         return file.linkUnnamed(to: finalPath)
     }

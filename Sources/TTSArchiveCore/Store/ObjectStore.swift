@@ -23,15 +23,19 @@ public struct StoredObject: Sendable, Hashable, Codable {
 }
 
 /// A streaming write of one object. Bytes are hashed and compressed as they arrive; nothing is
-/// visible under a final name until ``commit()`` returns. Blocking: use it from one thread that
-/// is not the cooperative pool.
-public protocol ObjectWriting: AnyObject {
+/// visible under a final name until ``commit()`` returns.
+///
+/// One owner at a time, calls never overlapping: `write` is blocking (call it off the
+/// cooperative pool, as ``ArtifactPipeline`` does on its strand); `commit` is async and does its
+/// own blocking work on the I/O pool (``IOPool``), so any task may await it.
+public protocol ObjectWriting: AnyObject, Sendable {
     /// Adds bytes of the object's content.
     func write(_ bytes: UnsafeRawBufferPointer) throws
     /// Bytes written so far.
     var bytesWritten: Int64 { get }
-    /// Finishes the object: fsync, publish under its digest (unless it exists), fsync the directory.
-    func commit() throws -> StoredObject
+    /// Finishes the object: its bytes durable, published under its digest (unless it exists),
+    /// the name durable; only then does it return.
+    func commit() async throws -> StoredObject
     /// Discards everything written; safe to call more than once and after a failure.
     func abandon()
 }

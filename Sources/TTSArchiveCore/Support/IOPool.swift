@@ -51,7 +51,48 @@ public final class IOPool: Sendable {
     /// A new strand on this pool.
     public func strand() -> IOStrand { IOStrand(pool: self) }
 
+    /// Runs one piece of blocking work (a file's writes, a `syncfs`) on the pool and returns its
+    /// result to the calling task, whose thread is free meanwhile.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await strand().perform(work)
+    }
+
     func schedule(_ strand: IOStrand) { ready.put(strand) }
+
+    /// Calls `body` once for every index in `0..<count`, on the calling thread and on idle pool
+    /// threads at once, and returns when every call has returned. Blocking: for a thread that
+    /// may wait (a pool thread, never the cooperative pool).
+    ///
+    /// The calling thread takes indices too, so this finishes even when every pool thread is
+    /// busy with other work: helpers that start late find nothing left and return.
+    public func parallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return
+        }
+        let next = Locked(0)
+        let take: @Sendable () -> Void = {
+            while true {
+                let index: Int? = next.withLock { next in
+                    guard next < count else { return nil }
+                    defer { next += 1 }
+                    return next
+                }
+                guard let index else { return }
+                body(index)
+            }
+        }
+        let helpers = DispatchGroup()
+        for _ in 0..<min(threadCount, count - 1) {
+            helpers.enter()
+            strand().submit {
+                take()
+                helpers.leave()
+            }
+        }
+        take()
+        helpers.wait()
+    }
 }
 
 /// The strands waiting for a thread.

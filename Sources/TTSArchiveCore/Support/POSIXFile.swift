@@ -5,7 +5,7 @@ import Glibc
 
 /// A file descriptor with the few operations the store needs, each turning `errno` into a
 /// ``StoreError``. Blocking: call it from a dedicated thread, never from the cooperative pool.
-final class POSIXFile {
+final class POSIXFile: Sendable {
     let fd: Int32
     let path: String
 
