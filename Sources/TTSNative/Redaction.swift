@@ -11,13 +11,28 @@ public enum Redaction {
         // runs several times per artifact.
         var text = Substring(url)
         if let cut = text.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { text = text[..<cut] }
-        guard let separator = text.utf8.firstRange(of: "://".utf8) else { return String(text) }
+        guard let separator = schemeSeparator(text) else { return String(text) }
         let scheme = text[..<separator.lowerBound].lowercased()
         var rest = text[separator.upperBound...]
         let authorityEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
         if let at = rest[..<authorityEnd].utf8.lastIndex(of: UInt8(ascii: "@")) { rest = rest[rest.utf8.index(after: at)...] }
         let hostEnd = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
         return scheme + "://" + rest[..<hostEnd].lowercased() + rest[hostEnd...]
+    }
+
+    /// Where the first `://` is. A loop over `:` rather than `firstRange(of:)`, whose generic
+    /// search was 3.7% of a small-file night's CPU (profile of 2026-12-05).
+    private static func schemeSeparator(_ text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8
+        var from = bytes.startIndex
+        while let colon = bytes[from...].firstIndex(of: UInt8(ascii: ":")) {
+            let slashes = bytes[bytes.index(after: colon)...].prefix(2)
+            if slashes.count == 2 && slashes.allSatisfy({ $0 == UInt8(ascii: "/") }) {
+                return colon..<slashes.endIndex
+            }
+            from = bytes.index(after: colon)
+        }
+        return nil
     }
 
     /// Replaces any occurrence of the full URL (or its query) in curl's message.

@@ -94,22 +94,32 @@ public struct NightlyRun: Sendable {
             await durations.forget(jobID, fileCount: files)
         }
 
-        /// Takes a SUCCEED job: records it, queues what is not stored yet (of an owed job, only
-        /// its owed artifacts: the others were stored by an earlier window).
-        func take(_ job: TtsJob, owing: Set<ArtifactKey>? = nil) async throws {
-            pending.jobs[job.jobID] = nil
-            // An owed job is fetched by the owed round alone, so the listing never takes it twice.
-            if owing == nil && owedJobs.contains(job.jobID) { return }
-            if owing == nil && state.previouslyArchived.contains(job.jobID) {
-                tracker.alreadyArchived += 1
-                return
+        /// Takes SUCCEED jobs: records them (one durable append for all), queues what is not
+        /// stored yet (of an owed job, only its owed artifacts: the others were stored by an
+        /// earlier window).
+        func take(_ jobs: [TtsJob], owing: Set<ArtifactKey>? = nil) async throws {
+            var taken: [TtsJob] = []
+            for job in jobs {
+                pending.jobs[job.jobID] = nil
+                // An owed job is fetched by the owed round alone, so the listing never takes it twice.
+                if owing == nil && owedJobs.contains(job.jobID) { continue }
+                if owing == nil && state.previouslyArchived.contains(job.jobID) {
+                    tracker.alreadyArchived += 1
+                    continue
+                }
+                if job.links.isEmpty {
+                    failures.append(ManifestFailure(jobID: job.jobID, kind: nil, fileIndex: nil, error: "job is SUCCEED but lists no files", attempts: 1))
+                    continue
+                }
+                taken.append(job)
             }
+            try await state.noteJobs(taken)
+            for job in taken { await queue(job, owing: owing) }
+        }
+
+        /// Queues a recorded job's artifacts that are not stored yet.
+        func queue(_ job: TtsJob, owing: Set<ArtifactKey>?) async {
             let links = job.links
-            if links.isEmpty {
-                failures.append(ManifestFailure(jobID: job.jobID, kind: nil, fileIndex: nil, error: "job is SUCCEED but lists no files", attempts: 1))
-                return
-            }
-            try await state.noteJob(job)
             let listedAt = Date()
             await book.record(job, listedAt: listedAt)
             // Subtitles wait for their audio's duration; a file without audio must not make them wait.
@@ -144,7 +154,7 @@ public struct NightlyRun: Sendable {
                     failures.append(ManifestFailure(jobID: entry.jobID, kind: nil, fileIndex: nil, error: "pending job is no longer listed by the API", attempts: 1))
                     continue
                 }
-                if job.jobState == .succeeded { try await take(job) }
+                if job.jobState == .succeeded { try await take([job]) }
                 else if job.jobState.isPending { pending.carry(job, now: now) }
                 else { pending.jobs[entry.jobID] = nil }
             } catch let error as MetaStudioAPIError where error.isAuthentication {
@@ -157,7 +167,7 @@ public struct NightlyRun: Sendable {
             let keys = Set(entries.map(\.key))
             do {
                 if let job = try await context.client.job(jobID), job.jobState == .succeeded {
-                    try await take(job, owing: keys)
+                    try await take([job], owing: keys)
                     let offered = Set(job.links.map { ArtifactKey(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex) })
                     failures += entries.filter { !offered.contains($0.key) }.map {
                         ManifestFailure(jobID: jobID, kind: $0.kind, fileIndex: $0.fileIndex, error: "owed, but the job no longer offers this file", attempts: 0)
@@ -191,10 +201,9 @@ public struct NightlyRun: Sendable {
                 case .list:
                     do {
                         if let jobs = try await lister.next() {
-                            for job in jobs where options.shard?.owns(job.jobID) ?? true {
-                                if job.jobState == .succeeded { try await take(job) }
-                                else if job.jobState.isPending { pending.carry(job, now: now) }
-                            }
+                            let owned = jobs.filter { options.shard?.owns($0.jobID) ?? true }
+                            for job in owned where job.jobState.isPending { pending.carry(job, now: now) }
+                            try await take(owned.filter { $0.jobState == .succeeded })
                         } else {
                             scheduler.handle(.listingEnded)
                         }

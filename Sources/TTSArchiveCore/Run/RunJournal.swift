@@ -49,6 +49,17 @@ public final class RunJournal: Sendable {
         return JournalSpan(offset: try await committer.commit(line), length: line.count - 1)
     }
 
+    /// Appends records as one batch and returns once all are on disk, with where their lines are.
+    public func append(_ records: [JournalRecord]) async throws -> [JournalSpan] {
+        guard !records.isEmpty else { return [] }
+        let lines = try records.map(JournalLine.encode)
+        var offset = try await committer.commit(lines.reduce(into: Data()) { $0.append($1) })
+        return lines.map { line in
+            defer { offset += Int64(line.count) }
+            return JournalSpan(offset: offset, length: line.count - 1)
+        }
+    }
+
     /// Appends without waiting for the fsync (statistics that may be lost in a crash).
     public func appendLazily(_ record: JournalRecord) {
         guard let line = try? JournalLine.encode(record) else { return }

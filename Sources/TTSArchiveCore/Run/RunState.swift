@@ -89,14 +89,19 @@ public final class RunState: Sendable {
         tally.withLock { $0.stored(jobID, kind, fileIndex) }
     }
 
-    /// Records a SUCCEED job taken for archiving (once).
-    public func noteJob(_ job: TtsJob) async throws {
-        let isNew = tally.withLock { $0.jobIDs.insert(job.jobID).inserted }
-        guard isNew else { return }
-        var record = JournalRecord(type: .job)
-        record.job = ManifestJob(job)
-        let span = try await journal.append(record)
-        index.withLock { $0.absorb(record, at: span) }
+    /// Records SUCCEED jobs taken for archiving (each once), in one durable append: a listing
+    /// page's jobs cost one flush, not one each (the listing waits for it).
+    public func noteJobs(_ jobs: [TtsJob]) async throws {
+        let fresh = tally.withLock { tally in jobs.filter { tally.jobIDs.insert($0.jobID).inserted } }
+        let records = fresh.map { job in
+            var record = JournalRecord(type: .job)
+            record.job = ManifestJob(job)
+            return record
+        }
+        let spans = try await journal.append(records)
+        index.withLock { index in
+            for (record, span) in zip(records, spans) { index.absorb(record, at: span) }
+        }
     }
 
     /// Records a stored, verified artifact durably before it counts.
