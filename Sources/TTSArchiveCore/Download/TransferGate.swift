@@ -76,4 +76,6 @@ public final class TransferGate: Sendable {
 
     /// Permits free now (for tests).
     var available: Int { state.withLock { $0.free } }
+    /// Tasks waiting for a permit now (for tests).
+    var waiting: Int { state.withLock { $0.waiters.count } }
 }

@@ -67,7 +67,7 @@ public struct NightlyRun: Sendable {
             let state = try RunState(
                 directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
                 runID: runID, endpoint: context.client.endpoint.description, projectID: context.client.projectID,
-                groupFlush: context.store is LocalObjectStore)
+                sharedFlush: try (context.store as? LocalObjectStore)?.fileSystemSync())
             return (state, try PendingJobs.load(stateDir), try OwedWork.load(stateDir))
         }
         if let cut = state.journal.healed { context.logger.warning("\(cut)") }

@@ -29,10 +29,10 @@ public final class RunState: Sendable {
     public let previouslyArchived: Set<String>
 
     /// Opens the state: resumes `active.journal` if there is one, else starts a window.
-    /// With `groupFlush`, the journal is made durable by its file system's group commit
-    /// (``FileSystemSync``), the one the local store's writers share when it is theirs too.
-    public init(directory: String, requestedWindow: (since: Date?, until: Date?), overlap: TimeInterval, now: Date,
-                runID: String, endpoint: String, projectID: String, groupFlush: Bool = false) throws {
+    /// With `sharedFlush` (the local store's group commit), the journal is made durable by
+    /// it instead of fsyncs of its own when `directory` is on the same file system.
+    init(directory: String, requestedWindow: (since: Date?, until: Date?), overlap: TimeInterval, now: Date,
+         runID: String, endpoint: String, projectID: String, sharedFlush: FileSystemSync? = nil) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let activePath = directory + "/active.journal"
@@ -64,7 +64,7 @@ public final class RunState: Sendable {
             startedAt = Timestamp.format(now)
             resumed = false
         }
-        journal = try RunJournal(path: activePath, durability: groupFlush ? try FileSystemSync.shared(for: directory) : nil)
+        journal = try RunJournal(path: activePath, durability: sharedFlush.flatMap { $0.covers(directory) ? $0 : nil })
         var previous: Set<String> = []
         let since = window.since
         try RunJournal.scan(directory + "/previous.journal") { record, _ in

@@ -40,33 +40,30 @@ final class FileSystemSync: Sendable {
         var running = false
         /// The errno of the first failed `syncfs`.
         var failure: Int32?
+        /// `syncfs` calls made (for tests: fewer than flushes asked for means batching).
+        var syncs = 0
     }
 
     private let descriptor: FileDescriptorBox
     private let path: String
     private let state = Locked(State())
 
-    /// One per file system (by device number), shared by the store's writers and the run
-    /// journal when both are on it: then one `syncfs` makes objects and records durable at once.
-    private static let registry = Locked<[UInt64: FileSystemSync]>([:])
-
-    /// The group commit of the file system that `directory` is on.
-    static func shared(for directory: String) throws -> FileSystemSync {
-        var info = stat()
-        guard stat(directory, &info) == 0 else { throw POSIXFile.error(errno, directory) }
-        let device = UInt64(info.st_dev)
-        return try registry.withLock { registry in
-            if let known = registry[device] { return known }
-            let made = try FileSystemSync(directory: directory)
-            registry[device] = made
-            return made
-        }
-    }
-
-    /// Opens `directory` (on the file system to flush) for the life of this value.
-    private init(directory: String) throws {
+    /// Opens `directory` (on the file system to flush) for the life of this value. A store
+    /// has one (``LocalObjectStore/fileSystemSync()``), which its run's journal shares when it
+    /// is on the same file system (``covers(_:)``).
+    init(directory: String) throws {
         descriptor = try FileDescriptorBox(directory: directory)
         path = directory
+    }
+
+    /// `syncfs` calls made so far.
+    var syncCount: Int { state.withLock { $0.syncs } }
+
+    /// Whether `directory` is on the file system this value flushes (the same device now).
+    func covers(_ directory: String) -> Bool {
+        var mine = stat()
+        var theirs = stat()
+        return fstat(descriptor.fd, &mine) == 0 && stat(directory, &theirs) == 0 && mine.st_dev == theirs.st_dev
     }
 
     /// Returns once everything written to the file system before the call is durable.
@@ -113,6 +110,7 @@ final class FileSystemSync: Sendable {
             let upTo = state.withLock { $0.taken }
             let result = FileSystemFlush.sync(descriptor.fd)
             let (ready, failure, again) = state.withLock { state in
+                state.syncs += 1
                 if result != 0 && state.failure == nil { state.failure = result }
                 // After a failure every waiter fails, whichever ticket it holds.
                 let covered = state.failure == nil ? upTo : UInt64.max

@@ -75,12 +75,12 @@ public struct LocalObjectStore: ObjectStore {
         LocalObjectWriter(store: self)
     }
 
-    /// The group commit every writer of this store shares (``FileSystemSync``), that of the
-    /// file system `sha256/` is on, looked up by the first writer that commits.
+    /// The group commit every writer of this store shares (``FileSystemSync``), opened on
+    /// `sha256/` by the first writer that commits (or the run that shares it).
     func fileSystemSync() throws -> FileSystemSync {
         try syncer.withLock { syncer in
             if let syncer { return syncer }
-            let made = try FileSystemSync.shared(for: absolutePath("sha256"))
+            let made = try FileSystemSync(directory: absolutePath("sha256"))
             syncer = made
             return made
         }
