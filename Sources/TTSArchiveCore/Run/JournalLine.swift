@@ -30,7 +30,7 @@ enum JournalLine {
 
     /// The bytes to append for `record`, newline included.
     static func encode(_ record: JournalRecord) throws -> Data {
-        let json = Array(try JournalRecord.encoder.encode(record))
+        let json = try Self.json(record)
         var line = prefix
         line.reserveCapacity(json.count + 11)
         line += Array(hex(CRC32C.checksum(json)).utf8)
@@ -38,6 +38,16 @@ enum JournalLine {
         line += json.dropFirst()
         line.append(0x0a)
         return Data(line)
+    }
+
+    /// The record's JSON: an artifact record (one per artifact) by ``ArtifactRecordJSON``,
+    /// any other by the encoder.
+    static func json(_ record: JournalRecord) throws -> [UInt8] {
+        if let jobID = record.jobID, let artifact = record.artifact, record.isPlainArtifact,
+           artifact.audioDuration?.isFinite ?? true {
+            return ArtifactRecordJSON.encode(jobID: jobID, artifact: artifact)
+        }
+        return Array(try JournalRecord.encoder.encode(record))
     }
 
     /// Reads one line (without its newline). Without `decoding`, a checksummed line is only

@@ -37,6 +37,14 @@ public struct JournalRecord: Sendable, Codable, Hashable {
 
     public init(type: Kind) { self.type = type }
 
+    /// An `artifact` record with nothing but its job id and artifact (what a run appends).
+    var isPlainArtifact: Bool {
+        var plain = JournalRecord(type: .artifact)
+        plain.jobID = jobID
+        plain.artifact = artifact
+        return self == plain
+    }
+
     enum CodingKeys: String, CodingKey {
         case type, window, job, artifact, state, relists, retries, complete, endpoint
         case runID = "run_id", startedAt = "started_at", projectID = "project_id", jobID = "job_id", createTime = "create_time"
