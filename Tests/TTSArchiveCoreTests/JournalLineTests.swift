@@ -56,4 +56,43 @@ struct JournalLineTests {
         record.artifact?.audioDuration = .infinity
         #expect(throws: (any Error).self) { try JournalLine.json(record) }
     }
+
+    /// The manifest text the run copies from its journal's lines is byte for byte what the
+    /// encoder writes for the same jobs, whatever their strings and numbers hold.
+    @Test func theManifestCopiedFromTheJournalIsTheEncoders() async throws {
+        var random = SystemRandomNumberGenerator()
+        let dir = TestDirectory("copied")
+        let path = dir.sub("active.journal")
+        let journal = try RunJournal(path: path)
+        var jobs: [ManifestJob] = []
+        for index in 0..<300 {
+            var job = ManifestJob(TtsJob(jobID: String(format: "job%04d", index) + Self.hostileString(&random, index + 1),
+                                         createTime: index % 3 == 0 ? nil : Self.hostileString(&random, index), jobState: .succeeded))
+            job.assetID = index % 2 == 0 ? Self.hostileString(&random, index + 2) : nil
+            job.textLength = index % 5 == 0 ? nil : Int.random(in: 0...100_000, using: &random)
+            var record = JournalRecord(type: .job)
+            record.job = job
+            try await journal.append(record)
+            for file in 0..<(index % 4) {
+                var artifact = ManifestArtifact(
+                    kind: ArtifactKind.allCases[file], fileIndex: file, sha256: Self.hostileString(&random, file),
+                    size: Int64.random(in: 0...1 << 40, using: &random), storedSize: 3, storedSHA256: Self.hostileString(&random, file + 3),
+                    object: "sha256/ab/x.gz", mediaType: Self.hostileString(&random, file + 4),
+                    checks: (0..<file).map { Self.hostileString(&random, $0) }, source: Self.hostileString(&random, file + 5))
+                artifact.audioDuration = file == 0 ? Double.random(in: 0...600, using: &random) : nil
+                var line = JournalRecord(type: .artifact)
+                line.jobID = job.jobID
+                line.artifact = artifact
+                try await journal.append(line)
+                job.artifacts.append(artifact)
+            }
+            jobs.append(job)
+        }
+        try await journal.close()
+        let index = try ManifestJobIndex(journal: path)
+        var frame = try ManifestStreamingTests.manifest(jobs: [])
+        frame.jobs = []
+        let sorted = jobs.sorted { $0.jobID < $1.jobID }
+        #expect(try ManifestStreamingTests.streamed(frame, jobs: index) == (try ManifestStreamingTests.manifest(jobs: sorted).encoded()))
+    }
 }

@@ -28,7 +28,7 @@ extension Manifest {
         }
         try sink(whole[..<cut.lowerBound])
         var first = true
-        try jobs.forEachJob(rendered: { job in Self.element(Array(try encoder.encode(job))) }) { text in
+        try jobs.forEachJobElement { text in
             if !first { try sink(Self.separator[...]) }
             first = false
             try sink(text[...])
@@ -47,7 +47,7 @@ extension Manifest {
     }()
 
     /// A value's standalone text, indented as an element of the top-level `jobs` array.
-    private static func element(_ text: [UInt8]) -> [UInt8] {
+    static func element(_ text: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count + text.count / 8)
         var atLineStart = true

@@ -4,14 +4,16 @@ public protocol ManifestJobSource {
     /// Calls `body` with each job, in order.
     func forEachJob(_ body: (ManifestJob) throws -> Void) throws
 
-    /// Calls `body` with `render` of each job, in order. A source may render several jobs at
-    /// once on the I/O pool (``ManifestJobIndex`` does); by default they go one at a time.
-    func forEachJob(rendered render: @escaping @Sendable (ManifestJob) throws -> [UInt8], _ body: ([UInt8]) throws -> Void) throws
+    /// Calls `body` with each job's text as an element of the manifest's `jobs` array, in order
+    /// (``Manifest/element(_:)`` of its encoding). A source may produce it another way, byte
+    /// for byte the same (``ManifestJobIndex`` copies it from the journal's lines).
+    func forEachJobElement(_ body: ([UInt8]) throws -> Void) throws
 }
 
 extension ManifestJobSource {
-    public func forEachJob(rendered render: @escaping @Sendable (ManifestJob) throws -> [UInt8], _ body: ([UInt8]) throws -> Void) throws {
-        try forEachJob { try body(try render($0)) }
+    public func forEachJobElement(_ body: ([UInt8]) throws -> Void) throws {
+        let encoder = Manifest.makeEncoder()
+        try forEachJob { try body(Manifest.element(Array(try encoder.encode($0)))) }
     }
 }
 

@@ -71,11 +71,11 @@ public struct ManifestJobIndex: ManifestJobSource, Sendable {
         }
     }
 
-    /// ``forEachJob(_:)`` with each job rendered on the I/O pool, ``renderBatch`` jobs at a time
-    /// spread over its threads (read back from the journal, decoded and encoded: at the end of a
-    /// night of 25,000 artifacts that was a second of one core's time while the other idled).
-    /// Blocking.
-    public func forEachJob(rendered render: @escaping @Sendable (ManifestJob) throws -> [UInt8], _ body: ([UInt8]) throws -> Void) throws {
+    /// Each job's manifest text, ``renderBatch`` jobs at a time spread over the I/O pool's
+    /// threads. The text is copied from the journal's lines (``CompactJSON``): the records'
+    /// JSON is the encoder's, so only the layout changes, and a line is never decoded. Lines
+    /// of journals written before checksums are decoded and encoded as before. Blocking.
+    public func forEachJobElement(_ body: ([UInt8]) throws -> Void) throws {
         guard !jobs.isEmpty else { return }
         let file = try POSIXFile.openForReading(path)
         let order = jobs.keys.sorted()
@@ -85,7 +85,7 @@ public struct ManifestJobIndex: ManifestJobSource, Sendable {
             start += batch.count
             let rendered = Locked<[Int: Result<[UInt8]?, any Error>]>([:])
             IOPool.shared.parallel(batch.count) { [self] position in
-                let text = Result { try job(batch[position], file: file, decoder: JSONDecoder()).map(render) }
+                let text = Result { try element(batch[position], file: file) }
                 rendered.withLock { $0[position] = text }
             }
             let texts = rendered.withLock { $0 }
@@ -95,9 +95,45 @@ public struct ManifestJobIndex: ManifestJobSource, Sendable {
         }
     }
 
-    /// Jobs rendered at once by ``forEachJob(rendered:_:)``: enough to keep every pool thread
+    /// Jobs rendered at once by ``forEachJobElement(_:)``: enough to keep every pool thread
     /// busy, few enough that their text is a small part of the memory.
     static let renderBatch = 256
+
+    /// The manifest text of job `jobID`; nil when its record has no job.
+    private func element(_ jobID: String, file: POSIXFile) throws -> [UInt8]? {
+        func json(_ span: JournalSpan, _ key: String) throws -> ArraySlice<UInt8>? {
+            let line = try file.read(at: span.offset, count: span.length)
+            guard case .checked = JournalLine.read(line[...], decoder: JSONDecoder(), decoding: false) else { return nil }
+            return CompactJSON.member(key, of: ([UInt8(ascii: "{")] + line.dropFirst(JournalLine.headerLength))[...])
+        }
+        let stored = (artifacts[jobID] ?? []).sorted { ($0.fileIndex, $0.kind) < ($1.fileIndex, $1.kind) }
+        if let job = try json(jobs[jobID]!, "job"), let list = CompactJSON.member("artifacts", of: job) {
+            var pieces: [ArraySlice<UInt8>] = []
+            for artifact in stored {
+                guard let piece = try json(artifact.span, "artifact") else { return try decodedElement(jobID, file: file) }
+                pieces.append(piece)
+            }
+            var compact = Array(job[..<list.startIndex])
+            compact.append(UInt8(ascii: "["))
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { compact.append(UInt8(ascii: ",")) }
+                compact.append(contentsOf: piece)
+            }
+            compact.append(UInt8(ascii: "]"))
+            compact.append(contentsOf: job[list.endIndex...])
+            var out: [UInt8] = []
+            out.reserveCapacity(compact.count * 2)
+            CompactJSON.pretty(compact[...], base: 2, into: &out)
+            return out
+        }
+        return try decodedElement(jobID, file: file)
+    }
+
+    /// ``element(_:file:)`` the slow way: records decoded, the job encoded.
+    private func decodedElement(_ jobID: String, file: POSIXFile) throws -> [UInt8]? {
+        guard let job = try job(jobID, file: file, decoder: JSONDecoder()) else { return nil }
+        return Manifest.element(Array(try Manifest.makeEncoder().encode(job)))
+    }
 
     /// The job `jobID` with its artifacts, read back from the journal; nil when its record has
     /// no job (not written by this tool).
