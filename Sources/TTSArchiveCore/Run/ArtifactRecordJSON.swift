@@ -24,28 +24,31 @@ enum ArtifactRecordJSON {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             string(check, into: &out)
         }
-        out.append(contentsOf: #"],"file_index":"#.utf8)
-        out.append(contentsOf: String(artifact.fileIndex).utf8)
-        out.append(contentsOf: #","kind":"#.utf8)
-        string(artifact.kind.rawValue, into: &out)
-        out.append(contentsOf: #","media_type":"#.utf8)
-        string(artifact.mediaType, into: &out)
-        out.append(contentsOf: #","object":"#.utf8)
-        string(artifact.object, into: &out)
-        out.append(contentsOf: #","sha256":"#.utf8)
-        string(artifact.sha256, into: &out)
-        out.append(contentsOf: #","size":"#.utf8)
-        out.append(contentsOf: String(artifact.size).utf8)
-        out.append(contentsOf: #","source":"#.utf8)
-        string(artifact.source, into: &out)
-        out.append(contentsOf: #","stored_sha256":"#.utf8)
-        string(artifact.storedSHA256, into: &out)
-        out.append(contentsOf: #","stored_size":"#.utf8)
-        out.append(contentsOf: String(artifact.storedSize).utf8)
+        out.append(UInt8(ascii: "]"))
+        // The rest of the keys, in the same sorted order.
+        let members: [(key: String, value: Member)] = [
+            ("file_index", .integer(Int64(artifact.fileIndex))), ("kind", .string(artifact.kind.rawValue)),
+            ("media_type", .string(artifact.mediaType)), ("object", .string(artifact.object)),
+            ("sha256", .string(artifact.sha256)), ("size", .integer(artifact.size)), ("source", .string(artifact.source)),
+            ("stored_sha256", .string(artifact.storedSHA256)), ("stored_size", .integer(artifact.storedSize)),
+        ]
+        for member in members {
+            out.append(contentsOf: ",\"\(member.key)\":".utf8)
+            switch member.value {
+            case .string(let text): string(text, into: &out)
+            case .integer(let number): out.append(contentsOf: String(number).utf8)
+            }
+        }
         out.append(contentsOf: #"},"job_id":"#.utf8)
         string(jobID, into: &out)
         out.append(contentsOf: #","type":"artifact"}"#.utf8)
         return out
+    }
+
+    /// A member's value: the record has strings and integers only (besides the duration).
+    private enum Member {
+        case string(String)
+        case integer(Int64)
     }
 
     /// A JSON string as the encoder writes it: `"` and `\` escaped, the control characters as

@@ -101,9 +101,10 @@ public struct ManifestJobIndex: ManifestJobSource, Sendable {
 
     /// The manifest text of job `jobID`; nil when its record has no job.
     private func element(_ jobID: String, file: POSIXFile) throws -> [UInt8]? {
+        let decoder = JSONDecoder()  // not used: lines are only verified
         func json(_ span: JournalSpan, _ key: String) throws -> ArraySlice<UInt8>? {
             let line = try file.read(at: span.offset, count: span.length)
-            guard case .checked = JournalLine.read(line[...], decoder: JSONDecoder(), decoding: false) else { return nil }
+            guard case .checked = JournalLine.read(line[...], decoder: decoder, decoding: false) else { return nil }
             return CompactJSON.member(key, of: ([UInt8(ascii: "{")] + line.dropFirst(JournalLine.headerLength))[...])
         }
         let stored = (artifacts[jobID] ?? []).sorted { ($0.fileIndex, $0.kind) < ($1.fileIndex, $1.kind) }
