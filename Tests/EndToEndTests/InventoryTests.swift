@@ -61,13 +61,13 @@ struct InventoryTests {
     }
 
     /// A stored snapshot, decompressed and checked against its digest by the store.
-    static func object(_ dir: ScratchDirectory, _ hex: String?) throws -> RawJSON {
+    static func object(_ dir: ScratchDirectory, _ hex: String?) async throws -> RawJSON {
         let store = try LocalObjectStore(root: dir.sub("archive"), create: false)
-        var bytes: [UInt8] = []
+        let bytes = Locked<[UInt8]>([])
         let text = try #require(hex)
         let digest = try #require(ContentDigest(hex: text))
-        try store.readObject(digest) { bytes += $0 }
-        return try RawJSON.parse(bytes)
+        try await store.readObject(digest) { chunk in bytes.withLock { $0 += chunk } }
+        return try RawJSON.parse(bytes.withLock { $0 })
     }
 
     static func objectFiles(_ dir: ScratchDirectory) -> Int {
@@ -99,11 +99,11 @@ struct InventoryTests {
         #expect(huawei.pages == (301 + 1) / 2)
 
         // Stored objects are the canonical documents: records sorted by id, none lost.
-        let stored = try Self.object(dir, alibaba.object)
+        let stored = try await Self.object(dir, alibaba.object)
         let ids = try #require(stored["records"]?.arrayValue).compactMap { $0["JobId"]?.scalarText }
         #expect(ids.count == 370 && Set(ids).count == 370)
         #expect(ids == ids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-        #expect(try Self.object(dir, huawei.object)["scope"]?["project_id"]?.scalarText == clouds.huawei.simulator.config.projectID)
+        #expect(try await Self.object(dir, huawei.object)["scope"]?["project_id"]?.scalarText == clouds.huawei.simulator.config.projectID)
 
         let cross = try #require(manifest.crossReference)
         let run = try RunFiles(dir: dir).manifest()

@@ -49,8 +49,8 @@ struct AuditBagTests {
         let plan = try plan(fixture)
         let exporter = BagItExporter(store: fixture.store, parallelism: 2)
         let (one, two) = (fixture.dir.sub("bags/one"), fixture.dir.sub("bags/two"))
-        try exporter.writeDirectory(plan, to: one)
-        try exporter.writeDirectory(try self.plan(fixture), to: two)
+        try await exporter.writeDirectory(plan, to: one)
+        try await exporter.writeDirectory(try self.plan(fixture), to: two)
         let first = tree(one)
         #expect(first.count == 5 + AuditRestoreTests.hostile.count * 2)
         #expect(first == tree(two))
@@ -60,15 +60,15 @@ struct AuditBagTests {
         try AuditFixture.mutate(one + "/" + victim) { $0[100] ^= 0x01 }
         #expect(bagitValidate(one).map { $0 != 0 } == true)
         // An existing, non-empty output is refused.
-        #expect(throws: AuditError(.targetExists([two]))) { try exporter.writeDirectory(plan, to: two) }
+        await #expect(throws: AuditError(.targetExists([two]))) { try await exporter.writeDirectory(plan, to: two) }
     }
 
     @Test func tarAndTarGzAreDeterministicAndHoldTheSameBag() async throws {
         let fixture = try await AuditFixture(runs: 1, jobsPerRun: 3, jobIDs: ["a", String(repeating: "long-job-id-", count: 12), "c"])
         let plan = try plan(fixture)
         let exporter = BagItExporter(store: fixture.store)
-        for name in ["1.tar", "2.tar"] { try exporter.writeTar(plan, to: fixture.dir.sub(name), gzip: false) }
-        for name in ["1.tar.gz", "2.tar.gz"] { try exporter.writeTar(plan, to: fixture.dir.sub(name), gzip: true) }
+        for name in ["1.tar", "2.tar"] { try await exporter.writeTar(plan, to: fixture.dir.sub(name), gzip: false) }
+        for name in ["1.tar.gz", "2.tar.gz"] { try await exporter.writeTar(plan, to: fixture.dir.sub(name), gzip: true) }
         let tar = try Data(contentsOf: URL(fileURLWithPath: fixture.dir.sub("1.tar")))
         #expect(tar == (try Data(contentsOf: URL(fileURLWithPath: fixture.dir.sub("2.tar")))))
         #expect(tar.count % TarWriter.recordSize == 0)
@@ -83,7 +83,7 @@ struct AuditBagTests {
         // Extracted, it is the folder export, and the validator accepts it.
         try FileManager.default.createDirectory(atPath: fixture.dir.sub("x"), withIntermediateDirectories: true)
         #expect(shell("tar -xf '\(fixture.dir.sub("1.tar"))' -C '\(fixture.dir.sub("x"))'").status == 0)
-        try exporter.writeDirectory(plan, to: fixture.dir.sub("folder"))
+        try await exporter.writeDirectory(plan, to: fixture.dir.sub("folder"))
         #expect(tree(fixture.dir.sub("x/" + fixture.runIDs[0])) == tree(fixture.dir.sub("folder")))
         #expect(bagitValidate(fixture.dir.sub("x/" + fixture.runIDs[0])) == 0)
     }
@@ -94,8 +94,8 @@ struct AuditBagTests {
         try AuditFixture.mutate(fixture.objectFile(fixture.objects[1])) { $0.removeLast(9) }
         let exporter = BagItExporter(store: fixture.store)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: fixture.dir.path))
-        #expect(performing: { try exporter.writeDirectory(plan, to: fixture.dir.sub("bag")) }, throws: { ($0 as? AuditError)?.exitCode == 5 })
-        #expect(performing: { try exporter.writeTar(plan, to: fixture.dir.sub("bag.tar"), gzip: false) }, throws: { ($0 as? AuditError)?.exitCode == 5 })
+        await #expect(performing: { try await exporter.writeDirectory(plan, to: fixture.dir.sub("bag")) }, throws: { ($0 as? AuditError)?.exitCode == 5 })
+        await #expect(performing: { try await exporter.writeTar(plan, to: fixture.dir.sub("bag.tar"), gzip: false) }, throws: { ($0 as? AuditError)?.exitCode == 5 })
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: fixture.dir.path)) == before)
     }
 

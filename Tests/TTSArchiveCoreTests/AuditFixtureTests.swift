@@ -76,8 +76,8 @@ struct AuditFixture {
     func manifestFile(_ runID: String) -> String { "\(manifestsPath)/\(runID).json" }
     func objectFile(_ object: StoredObject) -> String { "\(archivePath)/\(object.path)" }
 
-    func verify(quick: Bool = false, expectHead: String? = nil, includeStore: Bool = true) throws -> ManifestVerification {
-        try ManifestVerifier(store: store, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead, parallelism: 2)
+    func verify(quick: Bool = false, expectHead: String? = nil, includeStore: Bool = true) async throws -> ManifestVerification {
+        try await ManifestVerifier(store: store, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead, parallelism: 2)
             .verifyAll(includeStore: includeStore)
     }
 

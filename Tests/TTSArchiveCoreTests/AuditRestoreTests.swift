@@ -52,7 +52,7 @@ struct AuditRestoreTests {
         let fixture = try await AuditFixture(runs: 1, jobsPerRun: Self.hostile.count, jobIDs: Self.hostile)
         let out = fixture.dir.sub("deep/inside/out")
         let payload = try RunPayload.load(runID: fixture.runIDs[0], manifestsPath: fixture.manifestsPath)
-        let report = try Restorer(store: fixture.store, parallelism: 2).restore(payload, into: out, overwrite: false)
+        let report = try await Restorer(store: fixture.store, parallelism: 2).restore(payload, into: out, overwrite: false)
         #expect(report.exitCode == 0 && report.failures.isEmpty)
         #expect(report.written.count == Self.hostile.count * 2)
         // Every file the test directory holds is the archive's, the manifests', or under out/.
@@ -78,7 +78,7 @@ struct AuditRestoreTests {
         let fixture = try await AuditFixture(runs: 2)
         let out = fixture.dir.sub("out")
         let payload = try RunPayload.load(runID: fixture.runIDs[1], manifestsPath: fixture.manifestsPath)
-        _ = try Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
+        _ = try await Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
         let manifest = try fixture.manifest(fixture.runIDs[1])
         for job in manifest.jobs {
             for artifact in job.artifacts {
@@ -86,10 +86,10 @@ struct AuditRestoreTests {
                 #expect(shell("sha256sum '\(path)'").output.hasPrefix(artifact.sha256), "\(path)")
             }
         }
-        #expect(throws: AuditError(.targetExists(payload.files.map { "\(out)/\($0.relativePath)" }))) {
-            try Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
+        await #expect(throws: AuditError(.targetExists(payload.files.map { "\(out)/\($0.relativePath)" }))) {
+            try await Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
         }
-        #expect(try Restorer(store: fixture.store).restore(payload, into: out, overwrite: true).exitCode == 0)
+        #expect(try await Restorer(store: fixture.store).restore(payload, into: out, overwrite: true).exitCode == 0)
         // Only some jobs, and an unknown one.
         let one = try RunPayload.load(runID: fixture.runIDs[1], manifestsPath: fixture.manifestsPath, jobs: ["job0100"])
         #expect(one.files.map(\.jobID) == ["job0100", "job0100"])
@@ -107,7 +107,7 @@ struct AuditRestoreTests {
         try AuditFixture.mutate(fixture.objectFile(audio)) { $0[$0.count / 2] ^= 0x10 }
         let out = fixture.dir.sub("out")
         let payload = try RunPayload.load(runID: fixture.runIDs[0], manifestsPath: fixture.manifestsPath)
-        let report = try Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
+        let report = try await Restorer(store: fixture.store).restore(payload, into: out, overwrite: false)
         #expect(report.exitCode == 5)
         #expect(Set(report.failures.map(\.path)) == ["job0000/audio-0.wav", "job0001/audio-0.wav"])
         #expect(report.written.sorted() == ["job0000/timestamps-0.json", "job0001/timestamps-0.json"])
@@ -124,8 +124,8 @@ struct AuditRestoreTests {
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: out + "/job0000", withDestinationPath: elsewhere)
         let payload = try RunPayload.load(runID: fixture.runIDs[0], manifestsPath: fixture.manifestsPath)
-        #expect(throws: AuditError(.unsafeTarget(path: out + "/job0000", found: "a symbolic link"))) {
-            try Restorer(store: fixture.store).restore(payload, into: out, overwrite: true)
+        await #expect(throws: AuditError(.unsafeTarget(path: out + "/job0000", found: "a symbolic link"))) {
+            try await Restorer(store: fixture.store).restore(payload, into: out, overwrite: true)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }

@@ -97,7 +97,7 @@ struct AuditSchemaTests {
     @Test func notJSONIsUnreadable() async throws {
         let fixture = try await AuditFixture(runs: 2)
         try AuditFixture.mutate(fixture.manifestFile(fixture.runIDs[1])) { $0 = Array($0.prefix(100)) }
-        let report = try fixture.verify()
+        let report = try await fixture.verify()
         let kinds = report.problems.filter { $0.path == fixture.manifestFile(fixture.runIDs[1]) }.map(\.kind)
         #expect(kinds.contains(.unreadable) && kinds.contains(.edited), "\(report.problems)")
         // Its link cannot be read, so the older manifest is unreachable.

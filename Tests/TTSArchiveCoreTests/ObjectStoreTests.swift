@@ -74,7 +74,7 @@ struct ObjectStoreTests {
     func abandonedWriterLeavesNothing(backend: StoreBackend) async throws {
         let subject = try await StoreUnderTest.make(backend, "ab")
         let store = subject.store
-        try await Blocking.run {
+        try await IOPool.shared.run {
             let writer = try store.makeWriter()
             try sampleBytes(count: 10_000, seed: 1).withUnsafeBytes { try writer.write($0) }
             writer.abandon()
@@ -184,7 +184,7 @@ struct ObjectStoreTests {
         let root = dir.sub("a")
         let opened = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
-                group.addTask { try await Blocking.run { try LocalObjectStore(root: root, create: true) }.root == root }
+                group.addTask { try await IOPool.shared.run { try LocalObjectStore(root: root, create: true) }.root == root }
             }
             return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
         }
@@ -238,7 +238,7 @@ struct ObjectStoreTests {
         for object in stored {
             #expect(FileManager.default.fileExists(atPath: dir.sub("a/" + object.path)))
         }
-        #expect(try StoreVerifier(store: store).run().isClean)
+        #expect(try await StoreVerifier(store: store).run().isClean)
     }
 
     @Test func aSmallDuplicateCreatesNoFile() async throws {

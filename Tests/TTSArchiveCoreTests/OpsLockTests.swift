@@ -125,7 +125,7 @@ struct OpsLockTests {
             let won = await withTaskGroup(of: ArchiveLock?.self) { group in
                 for n in 0..<8 {
                     group.addTask {
-                        let attempt = try? await Blocking.run {
+                        let attempt = try? await IOPool.shared.run {
                             try ArchiveLock.tryAcquire(archive: path, command: "racer \(n)", breakLock: false)
                         }
                         if case .acquired(let lock)? = attempt { return lock }

@@ -53,7 +53,7 @@ struct OpsReportTests {
         try FileManager.default.createDirectory(atPath: dir.sub("archive/state"), withIntermediateDirectories: true)
         try pending.save(dir.sub("archive/state"))
 
-        let status = try StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 3)
+        let status = try await StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 3)
         #expect(status.runs.map(\.runID) == manifests.suffix(3).reversed().map(\.runID))
         #expect(status.runs.allSatisfy { $0.chainIntact == true })
         #expect(status.runs[1].failures == 1 && !status.runs[1].succeeded && status.runs[0].succeeded)
@@ -71,16 +71,16 @@ struct OpsReportTests {
         // An edited manifest breaks the chain, and status says so.
         let victim = dir.sub("manifests/\(manifests[2].runID).json")
         try (String(contentsOfFile: victim, encoding: .utf8) + " ").write(toFile: victim, atomically: true, encoding: .utf8)
-        let after = try StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 3)
+        let after = try await StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 3)
         #expect(after.runs[0].chainIntact == false)
         #expect(after.text().contains("CHAIN BROKEN"))
     }
 
-    @Test func reportHasItsChartsAndTableAndNoScript() throws {
+    @Test func reportHasItsChartsAndTableAndNoScript() async throws {
         let dir = TestDirectory("report")
         let store = try LocalObjectStore(root: dir.sub("archive"), create: true)
         let manifests = try writeNights(5, manifests: dir.sub("manifests"), failingNight: 1)
-        var status = try StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 30)
+        var status = try await StatusReport.gather(store: store, manifests: dir.sub("manifests"), runs: 30)
         status.archive = "<script>alert(1)</script>"
         let html = HTMLReport(status: status).html()
         #expect(html.components(separatedBy: "<svg ").count - 1 == 4)

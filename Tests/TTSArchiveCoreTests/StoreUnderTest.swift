@@ -13,8 +13,8 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
 }
 
 /// A fresh, empty store on one backend, with raw access to its files (to damage them) that
-/// bypasses the store. Store calls are made through ``Blocking/run(_:)``: the S3 store blocks
-/// its thread, and the test runner's threads are the cooperative pool's.
+/// bypasses the store. Writes run on the I/O pool (``ObjectWriting/write(_:)`` is blocking);
+/// every other store call is async.
 final class StoreUnderTest: @unchecked Sendable {
     let backend: StoreBackend
     let store: any ObjectStore
@@ -81,27 +81,21 @@ final class StoreUnderTest: @unchecked Sendable {
     }
 
     func read(_ digest: ContentDigest) async throws -> [UInt8] {
-        let store = self.store
-        return try await Blocking.run {
-            var out: [UInt8] = []
-            try store.readObject(digest) { out.append(contentsOf: $0) }
-            return out
-        }
+        let out = Locked<[UInt8]>([])
+        try await store.readObject(digest) { chunk in out.withLock { $0.append(contentsOf: chunk) } }
+        return out.withLock { $0 }
     }
 
     func entries() async throws -> [StoreEntry] {
-        let store = self.store
-        return try await Blocking.run { try store.listEntries() }
+        try await store.listEntries()
     }
 
     func verify(parallelism: Int = 2) async throws -> StoreVerification {
-        let store = self.store
-        return try await Blocking.run { try StoreVerifier(store: store, parallelism: parallelism).run() }
+        try await StoreVerifier(store: store, parallelism: parallelism).run()
     }
 
     func check(_ digest: ContentDigest) async -> Result<Int64, StoreProblem> {
-        let store = self.store
-        return (try? await Blocking.run { StoreVerifier(store: store).check(digest) }) ?? .failure(StoreProblem(kind: .missing, path: "", detail: ""))
+        await StoreVerifier(store: store).check(digest)
     }
 
     /// The stored file's bytes, read behind the store's back.

@@ -36,12 +36,10 @@ struct CatCommand: AsyncParsableCommand {
         let store = opened.objects
         let manifestsPath = opened.manifestsPath
         guard let digest = ContentDigest(hex: self.digest) else { throw ValidationError("'\(self.digest)' is not a SHA-256 digest") }
-        _ = try await Blocking.run {
-            // The same cap as restore's: the size the manifests record, plus one byte.
-            let limit = RecordedSize.of(digest, manifestsPath: manifestsPath)
-            // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
-            try store.readObject(digest, limit: limit) { chunk in try OutputChannel.standardOutput.write(chunk) }
-        }
+        // The same cap as restore's: the size the manifests record, plus one byte.
+        let limit = try await IOPool.shared.run { RecordedSize.of(digest, manifestsPath: manifestsPath) }
+        // Raw bytes, not escaped: this is the object itself. A failed write ends the read.
+        try await store.readObject(digest, limit: limit) { chunk in try OutputChannel.standardOutput.write(chunk) }
     }
 }
 

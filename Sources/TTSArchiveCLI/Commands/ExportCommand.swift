@@ -58,12 +58,12 @@ struct ExportCommand: AsyncParsableCommand {
             for refused in payload.refused { printError("ttsarchive: refused: \(refused)") }
             let summary = "\(payload.files.count) files, \(payload.totalSize) bytes, run \(payload.manifest.runID)"
             if let bagDirectory {
-                try await Blocking.run { try exporter.writeDirectory(plan, to: bagDirectory) }
+                try await exporter.writeDirectory(plan, to: bagDirectory)
                 if !json { Console.out("bag \(bagDirectory): \(summary)") }
             }
             if let tarFile {
                 let gzip = !tarFile.hasSuffix(".tar")
-                try await Blocking.run { try exporter.writeTar(plan, to: tarFile, gzip: gzip) }
+                try await exporter.writeTar(plan, to: tarFile, gzip: gzip)
                 if !json { Console.out("tar \(tarFile): \(summary)") }
             }
             if json {

@@ -33,7 +33,7 @@ struct ReportCommand: AsyncParsableCommand {
     private func execute() async throws {
         let status = try await store.statusReport(runs: runs)
         let target = out
-        try await Blocking.run { try HTMLReport(status: status).write(to: target) }
+        try await IOPool.shared.run { try HTMLReport(status: status).write(to: target) }
         if json {
             try Console.json(encoding: ReportResult(out: target, runs: status.runs.count))
         } else {

@@ -44,7 +44,7 @@ struct RestoreCommand: AsyncParsableCommand {
             let payload = try RunPayload.load(runID: runID, manifestsPath: opened.manifestsPath, jobs: jobs)
             warnUnlessChained(payload, manifestsPath: opened.manifestsPath)
             let (output, force) = (self.output, self.force)
-            let report = try await Blocking.run { try Restorer(store: objects).restore(payload, into: output, overwrite: force) }
+            let report = try await Restorer(store: objects).restore(payload, into: output, overwrite: force)
             for refused in report.refused { printError("ttsarchive: refused: \(refused)") }
             for failure in report.failures { printError("ttsarchive: error: \(failure.path): \(failure.error)") }
             if json {

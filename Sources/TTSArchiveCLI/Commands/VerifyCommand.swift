@@ -60,10 +60,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let manifestsPath = try manifestsFolder(opened.manifestsPath)
             let verifier = ManifestVerifier(store: objects, manifestsPath: manifestsPath, quick: quick, expectedHead: expectHead)
             let file = manifestFile
-            let report = try await Blocking.run {
-                if let file { return try verifier.verifyFile(file) }
-                return try verifier.verifyAll(includeStore: true)
-            }
+            let report = if let file { try await verifier.verifyFile(file) } else { try await verifier.verifyAll(includeStore: true) }
             let repaired = repair ? try await repairObjects(report, opened: opened, manifestsPath: manifestsPath) : nil
             if json {
                 let encoder = JSONEncoder()
@@ -88,7 +85,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let repair = ObjectRepair(store: local, manifestsPath: manifestsPath, stateDirectory: opened.stateDirectory)
         let problems = report.problems
         return try await opened.withLock(scope: nil, archive: store.archive, command: "verify --repair", wait: 0) {
-            try await Blocking.run { try repair.repair(problems) }
+            try await IOPool.shared.run { try repair.repair(problems) }
         }
     }
 

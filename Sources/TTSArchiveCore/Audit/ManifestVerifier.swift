@@ -2,8 +2,8 @@ import Foundation
 
 /// Verifies the manifests end to end: each file against the v1 schema, the hash chain from
 /// `HEAD.json` back to the first manifest, and every object each manifest names (present,
-/// decompressing, re-hashing to its digest, with the recorded sizes). Blocking: run it off the
-/// cooperative pool. Objects are read on `parallelism` threads, each object once.
+/// decompressing, re-hashing to its digest, with the recorded sizes). Manifests are read on the
+/// I/O pool; objects `parallelism` at a time, each object once.
 public struct ManifestVerifier: Sendable {
     public let store: any ObjectStore
     /// The manifests folder; nil when there is none (the store alone is checked).
@@ -29,7 +29,25 @@ public struct ManifestVerifier: Sendable {
     /// Every manifest in the folder and the chain; with `includeStore`, every file of the store
     /// too (stray files, objects no manifest names). Throws ``TTSArchiveError`` (`.unusableState`)
     /// when the manifests folder cannot be listed.
-    public func verifyAll(includeStore: Bool = true) throws -> ManifestVerification {
+    public func verifyAll(includeStore: Bool = true) async throws -> ManifestVerification {
+        var (report, expectations) = try await IOPool.shared.run { [self] in try readChain() }
+        var extra: [ContentDigest] = []
+        if includeStore {
+            report.storeChecked = true
+            for entry in try await store.listEntries() {
+                if let digest = entry.digest {
+                    extra.append(digest)
+                } else {
+                    report.problems.append(ManifestProblem(kind: .stray, path: entry.path, detail: "not named sha256/<2 hex>/<64 hex>.gz"))
+                }
+            }
+        }
+        await checkObjects(expectations, extra: extra, into: &report)
+        return report
+    }
+
+    /// The chain from HEAD and every manifest in the folder. Blocking.
+    private func readChain() throws -> (ManifestVerification, ObjectExpectations) {
         var report = ManifestVerification()
         report.quick = quick
         var expectations = ObjectExpectations()
@@ -58,25 +76,20 @@ public struct ManifestVerifier: Sendable {
             report.problems.append(ManifestProblem(
                 kind: .headMismatch, path: "HEAD.json", detail: "there is no manifests folder but head \(expectedHead) was expected"))
         }
-        var extra: [ContentDigest] = []
-        if includeStore {
-            report.storeChecked = true
-            for entry in try store.listEntries() {
-                if let digest = entry.digest {
-                    extra.append(digest)
-                } else {
-                    report.problems.append(ManifestProblem(kind: .stray, path: entry.path, detail: "not named sha256/<2 hex>/<64 hex>.gz"))
-                }
-            }
-        }
-        checkObjects(expectations, extra: extra, into: &report)
-        return report
+        return (report, expectations)
     }
 
     /// One manifest file, wherever it is: its schema, the objects it names and, when its
     /// predecessor sits in the same folder, its link. With an expected head digest, the file's
     /// own SHA-256 is compared with it.
-    public func verifyFile(_ path: String) throws -> ManifestVerification {
+    public func verifyFile(_ path: String) async throws -> ManifestVerification {
+        var (report, expectations) = try await IOPool.shared.run { [self] in try readFile(path) }
+        await checkObjects(expectations, extra: [], into: &report)
+        return report
+    }
+
+    /// One manifest file and its link. Blocking.
+    private func readFile(_ path: String) throws -> (ManifestVerification, ObjectExpectations) {
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw TTSArchiveError(.configuration, "cannot read the manifest", path: path, fix: "no such file or not readable; check the path given to --manifest")
         }
@@ -111,17 +124,16 @@ public struct ManifestVerifier: Sendable {
             report.problems.append(ManifestProblem(
                 kind: .headMismatch, path: path, detail: "the file's sha256 is \(inspection.sha256) but \(expectedHead) was expected"))
         }
-        checkObjects(expectations, extra: [], into: &report)
-        return report
+        return (report, expectations)
     }
 
     /// Reads every named (and `extra`) object once, in parallel, and turns what was found into problems.
-    private func checkObjects(_ expectations: ObjectExpectations, extra: [ContentDigest], into report: inout ManifestVerification) {
+    private func checkObjects(_ expectations: ObjectExpectations, extra: [ContentDigest], into report: inout ManifestVerification) async {
         let digests = Array(Set(expectations.digests).union(extra)).sorted()
         let store = self.store
         let quick = self.quick
-        let results = StoreVerifier.parallelMap(digests, parallelism: parallelism) { digest in
-            quick ? ObjectAudit.quick(digest, in: store) : ObjectAudit.full(digest, in: store)
+        let results = await StoreVerifier.parallelMap(digests, parallelism: parallelism) { digest in
+            quick ? await ObjectAudit.quick(digest, in: store) : await ObjectAudit.full(digest, in: store)
         }
         for (digest, result) in zip(digests, results) {
             if case .success(let facts) = result { report.bytesChecked += facts.size ?? 0 }

@@ -43,50 +43,26 @@ public struct ObjectDamage: Error, Sendable, Hashable {
 /// the decompressed bytes together; the quick check looks only at its presence, its size and
 /// its gzip header and trailer.
 public enum ObjectAudit {
-    /// Decompresses and re-hashes `digest`'s object, measuring its `.gz` file on the way. Blocking.
-    public static func full(_ digest: ContentDigest, in store: any ObjectStore) -> Result<ObjectFacts, ObjectDamage> {
+    /// Decompresses and re-hashes `digest`'s object, measuring its `.gz` file on the way.
+    public static func full(_ digest: ContentDigest, in store: any ObjectStore) async -> Result<ObjectFacts, ObjectDamage> {
         do {
-            let reader = try store.openObject(digest)
-            let inflater = try GzipInflater()
-            var storedHash = SHA256()
-            var contentHash = SHA256()
-            var storedSize: Int64 = 0
-            var size: Int64 = 0
-            var buffer = [UInt8](repeating: 0, count: 128 * 1024)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if n == 0 { break }
-                storedSize += Int64(n)
-                try buffer.withUnsafeBytes { raw in
-                    let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                    storedHash.update(bufferPointer: chunk)
-                    try inflater.update(chunk) { original in
-                        contentHash.update(bufferPointer: original)
-                        size += Int64(original.count)
-                    }
-                }
-            }
-            try inflater.finish()
-            let actual = contentHash.finalize().hexString
-            guard actual == digest.hex else {
-                return .failure(ObjectDamage(kind: .corrupt, detail: "content hashes to \(actual)"))
-            }
-            return .success(ObjectFacts(storedSize: storedSize, storedSHA256: storedHash.finalize().hexString, size: size))
-        } catch let error as ZlibError {
-            return .failure(ObjectDamage(kind: error.reason == .truncated ? .truncated : .corrupt, detail: error.description))
+            let read = try await store.readObject(digest)
+            return .success(ObjectFacts(storedSize: read.storedSize, storedSHA256: read.storedSHA256, size: read.size))
         } catch let error as StoreError where error.code == .unknownObject {
             return .failure(ObjectDamage(kind: .missing, detail: "not in the store"))
+        } catch let error as StoreError where error.code == .damaged {
+            return .failure(ObjectDamage(kind: error.detail.contains("truncated") ? .truncated : .corrupt, detail: error.detail))
         } catch {
             return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read: \(error)"))
         }
     }
 
     /// Presence and sizes only: the `.gz` file exists, starts like gzip, and its trailer's ISIZE
-    /// is read so the caller can compare it with the manifest's size. Blocking.
-    public static func quick(_ digest: ContentDigest, in store: any ObjectStore) -> Result<ObjectFacts, ObjectDamage> {
+    /// is read so the caller can compare it with the manifest's size.
+    public static func quick(_ digest: ContentDigest, in store: any ObjectStore) async -> Result<ObjectFacts, ObjectDamage> {
         let entry: StoreEntry?
         do {
-            entry = try store.lookup(digest)
+            entry = try await store.lookup(digest)
         } catch {
             return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read: \(error)"))
         }
@@ -94,23 +70,32 @@ public enum ObjectAudit {
         var facts = ObjectFacts(storedSize: entry.storedSize)
         // Only a local file can be read at an offset; other stores get presence and size.
         guard let local = store as? LocalObjectStore else { return .success(facts) }
-        // 10-byte header + at least an empty final block + 8-byte trailer.
-        guard entry.storedSize >= 20 else {
-            return .failure(ObjectDamage(kind: .truncated, detail: "\(entry.storedSize) bytes is too short for a gzip member"))
-        }
         let path = local.absolutePath(digest.objectPath)
+        let trailer = (try? await IOPool.shared.run { headAndTrailer(path, storedSize: entry.storedSize) })
+            ?? .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read"))
+        return trailer.map { sizeModulo32 in
+            facts.sizeModulo32 = sizeModulo32
+            return facts
+        }
+    }
+
+    /// The gzip magic and the trailer's ISIZE of a local `.gz` file. Blocking.
+    private static func headAndTrailer(_ path: String, storedSize: Int64) -> Result<UInt32, ObjectDamage> {
+        // 10-byte header + at least an empty final block + 8-byte trailer.
+        guard storedSize >= 20 else {
+            return .failure(ObjectDamage(kind: .truncated, detail: "\(storedSize) bytes is too short for a gzip member"))
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be opened: \(String(cString: strerror(errno)))")) }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 2)
         var tail = [UInt8](repeating: 0, count: 4)
         let headRead = pread(fd, &head, 2, 0)
-        let tailRead = pread(fd, &tail, 4, off_t(entry.storedSize - 4))
+        let tailRead = pread(fd, &tail, 4, off_t(storedSize - 4))
         guard headRead == 2, tailRead == 4 else {
             return .failure(ObjectDamage(kind: .truncated, detail: "could not read its gzip header and trailer"))
         }
         guard head == [0x1f, 0x8b] else { return .failure(ObjectDamage(kind: .corrupt, detail: "not a gzip file (bad magic bytes)")) }
-        facts.sizeModulo32 = UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24
-        return .success(facts)
+        return .success(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
     }
 }

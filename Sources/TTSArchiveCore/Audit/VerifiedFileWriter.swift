@@ -7,31 +7,32 @@ import Glibc
 /// the bytes re-hashed to the object's digest and their count is the manifest's size: a temp
 /// file in the same folder, fsync, then `link(2)` (which never replaces anything) or, when
 /// replacing is allowed, `rename(2)`. The folder's entry is made durable by the caller, once
-/// per folder (``syncDirectories(_:)``), not once per file. Blocking.
+/// per folder (``syncDirectories(_:)``), not once per file. Its file work runs on the I/O pool
+/// (``write(_:from:to:replace:)`` is async); the other calls are blocking.
 enum VerifiedFileWriter {
     /// An error of the output file, told apart from the store's own while streaming.
     private struct SinkFailure: Error { var underlying: any Error }
 
     /// Writes `file`'s object to `finalPath`; throws ``AuditError`` only, leaving no file behind
     /// under any name when it throws.
-    static func write(_ file: PayloadFile, from store: any ObjectStore, to finalPath: String, replace: Bool) throws {
+    static func write(_ file: PayloadFile, from store: any ObjectStore, to finalPath: String, replace: Bool) async throws {
         let directory = (finalPath as NSString).deletingLastPathComponent
         let temp = "\(directory)/.ttsarchive-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).tmp"
-        var output: POSIXFile?
+        let output: POSIXFile
         do {
-            output = try POSIXFile.createExclusive(temp)
+            output = try await IOPool.shared.run { try POSIXFile.createExclusive(temp) }
         } catch {
             throw AuditError(.io(path: temp, detail: "\(error)"))
         }
         var published = false
         defer { if !published { unlink(temp) } }
-        var written: Int64 = 0
+        let written: Int64
         do {
-            try store.readObject(file.digest, limit: file.size) { chunk in
-                written += Int64(chunk.count)
-                do { try output?.write(chunk) } catch { throw SinkFailure(underlying: error) }
-            }
-            try output?.sync()
+            // The sink runs on the read's strand of the I/O pool (ObjectStore.readObject).
+            written = try await store.readObject(file.digest, limit: file.size) { chunk in
+                do { try output.write(chunk) } catch { throw SinkFailure(underlying: error) }
+            }.size
+            try await IOPool.shared.run { try output.sync() }
         } catch let failure as SinkFailure {
             throw AuditError(.io(path: finalPath, detail: "\(failure.underlying)"))
         } catch let error as StoreError where error.code == .damaged {
@@ -41,11 +42,16 @@ enum VerifiedFileWriter {
         } catch {
             throw AuditError(.io(path: finalPath, detail: "\(error)"))
         }
-        output = nil
         guard written == file.size else {
             throw AuditError(.damagedObject(
                 object: file.digest.objectPath, detail: "it holds \(written) bytes but the manifest says \(file.size)"))
         }
+        try await IOPool.shared.run { try publish(temp, as: finalPath, replace: replace) }
+        published = true
+    }
+
+    /// Gives the verified temp file its final name. Blocking.
+    private static func publish(_ temp: String, as finalPath: String, replace: Bool) throws {
         if replace {
             guard rename(temp, finalPath) == 0 else { throw AuditError(.io(path: finalPath, detail: String(cString: strerror(errno)))) }
         } else {
@@ -55,7 +61,6 @@ enum VerifiedFileWriter {
             }
             unlink(temp)
         }
-        published = true
     }
 
     /// Makes `path` a directory (not through a symlink): an existing directory is fine,

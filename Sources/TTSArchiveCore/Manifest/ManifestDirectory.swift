@@ -121,16 +121,16 @@ public struct ManifestDirectory: Sendable {
     @discardableResult
     public func commit(_ manifest: Manifest, jobs: some ManifestJobSource & Sendable) async throws -> ManifestHead {
         guard let publisher else {
-            return try await Blocking.run { [self] in try append(manifest, jobs: jobs) }
+            return try await IOPool.shared.run { [self] in try append(manifest, jobs: jobs) }
         }
         let file = "\(manifest.runID).json"
-        let sha256 = try await Blocking.run { [self] in try writeStreamed(manifest, jobs: jobs, to: file) }
+        let sha256 = try await IOPool.shared.run { [self] in try writeStreamed(manifest, jobs: jobs, to: file) }
         let head = ManifestHead(runID: manifest.runID, file: file, sha256: sha256)
-        let (bytes, headBytes) = try await Blocking.run { [self] in try (readBack(file), Self.headBytes(head)) }
+        let (bytes, headBytes) = try await IOPool.shared.run { [self] in try (readBack(file), Self.headBytes(head)) }
         let linkedFrom = FileManager.default.contents(atPath: path + "/HEAD.json").map { Array($0) }
         try await publisher.publish(file, bytes: bytes, replace: false)
         try await publisher.publishHead(headBytes, replacing: linkedFrom)
-        try await Blocking.run { [self] in try POSIXFile.writeAtomically(headBytes, to: "\(path)/HEAD.json") }
+        try await IOPool.shared.run { [self] in try POSIXFile.writeAtomically(headBytes, to: "\(path)/HEAD.json") }
         return head
     }
 
@@ -143,9 +143,9 @@ public struct ManifestDirectory: Sendable {
     /// Writes a manifest outside the chain (a shard's, HEAD unmoved), streamed like a run's,
     /// and publishes it. Returns where it is and its digest.
     public func writeOutsideChain(_ manifest: Manifest, jobs: some ManifestJobSource & Sendable, as name: String) async throws -> ManifestHead {
-        let sha256 = try await Blocking.run { [self] in try writeStreamed(manifest, jobs: jobs, to: name) }
+        let sha256 = try await IOPool.shared.run { [self] in try writeStreamed(manifest, jobs: jobs, to: name) }
         if let publisher {
-            let bytes = try await Blocking.run { [self] in try readBack(name) }
+            let bytes = try await IOPool.shared.run { [self] in try readBack(name) }
             try await publisher.publish(name, bytes: bytes, replace: true)
         }
         return ManifestHead(runID: manifest.runID, file: name, sha256: sha256)
@@ -163,7 +163,7 @@ public struct ManifestDirectory: Sendable {
     @discardableResult
     public func writeFile(_ name: String, bytes: [UInt8], replace: Bool = true) async throws -> String {
         let full = "\(path)/\(name)"
-        try await Blocking.run {
+        try await IOPool.shared.run {
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try POSIXFile.writeAtomically(bytes, to: full)
         }

@@ -13,7 +13,7 @@ import TTSNative
 /// from a live one without trusting its PID; the flock decides whatever host the file names (a
 /// restarted pod has a new host name). A stale lock is replaced by `rename(2)` while holding
 /// the old file's `flock` and after checking `LOCK` is still that file, so two invocations taking
-/// over the same stale lock cannot both win. Blocking calls: use from ``Blocking`` or a thread.
+/// over the same stale lock cannot both win. Blocking calls: use from the I/O pool (``IOPool``).
 public final class ArchiveLock: Sendable {
     /// The LOCK file.
     public let path: String
@@ -52,7 +52,7 @@ public final class ArchiveLock: Sendable {
     ) async throws -> ArchiveLock {
         var patience = LockPatience(wait: wait, maxPause: 2, onWait: onWait)
         while true {
-            let attempt = try await Blocking.run {
+            let attempt = try await IOPool.shared.run {
                 try tryAcquire(archive: archive, command: command, breakLock: breakLock, stateDirectory: stateDirectory)
             }
             switch attempt {

@@ -45,18 +45,40 @@ public struct StatusReport: Sendable, Codable {
     }
 
     /// Reads everything from an existing local store, its state folder and a manifests folder.
-    public static func gather(store: LocalObjectStore, manifests: String, runs limit: Int, now: Date = Date()) throws -> StatusReport {
-        try gather(
+    public static func gather(store: LocalObjectStore, manifests: String, runs limit: Int, now: Date = Date()) async throws -> StatusReport {
+        try await gather(
             objects: store, manifests: manifests, manifestsPath: manifests, stateDirectory: store.root + "/state",
             lock: ArchiveLock.inspect(archive: store.root, now: now), runs: limit, now: now)
     }
 
     /// Reads everything from a store on either backend: `manifests` is what people are shown,
     /// `manifestsPath` the local folder (or working copy) read; `lock` was read by the caller,
-    /// which knows the backend. Blocking.
+    /// which knows the backend. Files are read on the I/O pool.
     public static func gather(
         objects store: any ObjectStore, manifests: String, manifestsPath: String, stateDirectory: String, lock: LockStatus?,
         runs limit: Int, now: Date = Date()
+    ) async throws -> StatusReport {
+        var figures = StoreFigures(objects: 0, storedBytes: 0, otherFiles: 0)
+        for entry in try await store.listEntries() {
+            if entry.digest != nil {
+                figures.objects += 1
+                figures.storedBytes += entry.storedSize
+            } else {
+                figures.otherFiles += 1
+            }
+        }
+        let archive = store.location
+        return try await IOPool.shared.run { [figures] in
+            try assemble(
+                archive: archive, figures: figures, manifests: manifests, manifestsPath: manifestsPath, stateDirectory: stateDirectory,
+                lock: lock, runs: limit, now: now)
+        }
+    }
+
+    /// The report around the store's figures: manifests, HEAD and the state folder. Blocking.
+    private static func assemble(
+        archive: String, figures: StoreFigures, manifests: String, manifestsPath: String, stateDirectory: String, lock: LockStatus?,
+        runs limit: Int, now: Date
     ) throws -> StatusReport {
         let history = RunHistory.load(manifests: manifestsPath, limit: limit)
         let headData = FileManager.default.contents(atPath: manifestsPath + "/HEAD.json")
@@ -67,17 +89,8 @@ public struct StatusReport: Sendable, Codable {
                 throw TTSArchiveError(.unusableState, "HEAD.json is unreadable", path: "\(manifests)/HEAD.json", fix: "`ttsarchive verify` the chain")
             }
         }
-        var figures = StoreFigures(objects: 0, storedBytes: 0, otherFiles: 0)
-        for entry in try store.listEntries() {
-            if entry.digest != nil {
-                figures.objects += 1
-                figures.storedBytes += entry.storedSize
-            } else {
-                figures.otherFiles += 1
-            }
-        }
         return StatusReport(
-            archive: store.location, manifests: manifests, generatedAt: Timestamp.format(now), head: head,
+            archive: archive, manifests: manifests, generatedAt: Timestamp.format(now), head: head,
             runs: history.runs.reversed(), unreadableManifests: history.unreadable,
             pending: try PendingJobs.load(stateDirectory).jobs.values.sorted { $0.jobID < $1.jobID },
             owed: try OwedWork.load(stateDirectory).summary,

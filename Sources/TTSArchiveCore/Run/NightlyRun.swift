@@ -62,7 +62,7 @@ public struct NightlyRun: Sendable {
         let stateDir = context.stateDirectory
         let (context, options) = (self.context, self.options)
         // The sweep, the journal scan and the state files are file I/O: off the cooperative pool.
-        let (state, loadedPending, owed) = try await Blocking.run {
+        let (state, loadedPending, owed) = try await IOPool.shared.run {
             (context.store as? LocalObjectStore)?.sweepTemporaries()
             let state = try RunState(
                 directory: stateDir, requestedWindow: (options.since, options.until), overlap: options.overlap, now: now,
@@ -295,12 +295,12 @@ public struct NightlyRun: Sendable {
             head = try await context.manifests.writeOutsideChain(manifest, jobs: jobs, as: NightMerge.shardFile(group: group, shard: shard))
         } else {
             let manifests = context.manifests
-            manifest.previousManifest = try await Blocking.run { try manifests.chainTip() }
+            manifest.previousManifest = try await IOPool.shared.run { try manifests.chainTip() }
             head = try await context.manifests.commit(manifest, jobs: jobs)
         }
         // Owed work is saved before the window closes: a crash in between leaves the window
         // open, and the run that resumes it finds the same owed artifacts.
-        try await Blocking.run { [pending] in
+        try await IOPool.shared.run { [pending] in
             try pending.save(stateDir)
             try settledOwed.save(stateDir)
         }

@@ -69,7 +69,7 @@ public struct S3ManifestMirror: ManifestPublisher {
             let mutable = name == "HEAD.json" || name.hasPrefix("shards/")
             if !mutable, POSIXFile.size(of: local) == object.size { continue }
             let bytes = try await client.get(bucket: root.bucket, key: object.key)
-            try await Blocking.run {
+            try await IOPool.shared.run {
                 try FileManager.default.createDirectory(atPath: (local as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try POSIXFile.writeAtomically(bytes, to: local)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import TTSNative
 
 /// The archive in S3-compatible object storage, with the local store's layout and bytes:
 ///
@@ -12,8 +13,7 @@ import Foundation
 /// So an archive copied between backends with any S3 tool (`aws s3 sync`, `rclone`) still
 /// verifies. Objects are written with `If-None-Match: *`: an upload never replaces an object.
 ///
-/// The ``ObjectStore`` calls block (they wait for libcurl through ``Blocking/wait(_:)``): call
-/// them where the local store's are called, off the cooperative pool.
+/// Its ``ObjectStore`` calls await the S3 client (libcurl on its own thread): no thread waits.
 public struct S3ObjectStore: ObjectStore {
     /// The bucket and prefix.
     public let root: S3Location
@@ -80,16 +80,13 @@ public struct S3ObjectStore: ObjectStore {
         try S3ObjectWriter(store: self)
     }
 
-    public func lookup(_ digest: ContentDigest) throws -> StoreEntry? {
-        let (client, location) = (client, root)
-        guard let head = try Blocking.wait({ try await client.head(bucket: location.bucket, key: location.key(digest.objectPath)) }) else {
-            return nil
-        }
+    public func lookup(_ digest: ContentDigest) async throws -> StoreEntry? {
+        guard let head = try await client.head(bucket: root.bucket, key: root.key(digest.objectPath)) else { return nil }
         return StoreEntry(path: digest.objectPath, digest: digest, storedSize: head.size)
     }
 
-    public func openObject(_ digest: ContentDigest) throws -> any ObjectReading {
-        guard let entry = try lookup(digest) else { throw StoreError(.unknownObject, path: digest.hex) }
+    public func openObject(_ digest: ContentDigest) async throws -> any ObjectReading {
+        guard let entry = try await lookup(digest) else { throw StoreError(.unknownObject, path: digest.hex) }
         return S3ObjectReader(client: client, bucket: root.bucket, key: root.key(digest.objectPath), size: entry.storedSize)
     }
 
@@ -105,9 +102,8 @@ public struct S3ObjectStore: ObjectStore {
         max(Int64(max(5 << 20, partSize)), readChunk)
     }
 
-    public func listEntries() throws -> [StoreEntry] {
-        let (client, location) = (client, root)
-        let keys = try Blocking.wait { try await client.list(bucket: location.bucket, prefix: location.prefix.isEmpty ? "" : location.prefix + "/") }
+    public func listEntries() async throws -> [StoreEntry] {
+        let keys = try await client.list(bucket: root.bucket, prefix: root.prefix.isEmpty ? "" : root.prefix + "/")
         var entries: [StoreEntry] = []
         for object in keys {
             let path = relative(object.key)
@@ -126,9 +122,9 @@ final class S3ObjectReader: ObjectReading {
     private let key: String
     private let size: Int64
     private let chunk = S3ObjectStore.readChunk
-    private var offset: Int64 = 0
-    private var buffer: [UInt8] = []
-    private var position = 0
+    /// Where the next GET starts; a lock only because the class must be `Sendable` (calls to
+    /// ``next()`` never overlap).
+    private let offset = Locked<Int64>(0)
 
     init(client: S3Client, bucket: String, key: String, size: Int64) {
         self.client = client
@@ -137,23 +133,13 @@ final class S3ObjectReader: ObjectReading {
         self.size = size
     }
 
-    func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
-        if position == buffer.count {
-            guard offset < size else { return 0 }
-            let range = offset...min(size, offset + chunk) - 1
-            let (client, bucket, key) = (client, bucket, key)
-            buffer = try Blocking.wait { try await client.get(bucket: bucket, key: key, range: range) }
-            position = 0
-            // A shorter answer than asked means the object changed under us: the caller's
-            // gzip and digest checks will say so; never loop on an empty answer.
-            if buffer.isEmpty { offset = size; return 0 }
-            offset += Int64(buffer.count)
-        }
-        let n = min(target.count, buffer.count - position)
-        buffer.withUnsafeBytes { source in
-            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<position + n]))
-        }
-        position += n
-        return n
+    func next() async throws -> [UInt8] {
+        let start = offset.withLock { $0 }
+        guard start < size else { return [] }
+        let piece = try await client.get(bucket: bucket, key: key, range: start...min(size, start + chunk) - 1)
+        // A shorter answer than asked means the object changed under us: the caller's gzip and
+        // digest checks will say so; never loop on an empty answer.
+        offset.withLock { $0 = piece.isEmpty ? size : start + Int64(piece.count) }
+        return piece
     }
 }

@@ -67,8 +67,7 @@ final class S3ObjectWriter: ObjectWriting, @unchecked Sendable {
 
         // An object already there is checked before this content is recorded as stored by it.
         if let head = try await client.head(bucket: bucket, key: key) {
-            // Reading a suspect object back is blocking (ranged GETs through ObjectReading).
-            if try await IOPool.shared.run({ try self.sound(head, digest: digest, storedSize: storedSize, storedSHA256: storedSHA256) }) {
+            if try await sound(head, digest: digest, storedSize: storedSize, storedSHA256: storedSHA256) {
                 let existing = try Self.existing(head, ours: storedSHA256, key: key)
                 return StoredObject(digest: digest, size: size, storedSize: existing.1, storedSHA256: existing.2, isNew: false)
             }
@@ -130,12 +129,12 @@ final class S3ObjectWriter: ObjectWriting, @unchecked Sendable {
     /// as the local store's: the same size and stored SHA-256 (from its metadata, as HEAD gives
     /// them) as what this writer made is sound without a read; shorter than a gzip member is
     /// damaged; anything else (another deflate build, or damage) is read in full, inflated and
-    /// re-hashed, and only a failure there is damage. Blocking.
-    private func sound(_ head: S3ObjectHead, digest: ContentDigest, storedSize: Int64, storedSHA256: String) throws -> Bool {
+    /// re-hashed, and only a failure there is damage.
+    private func sound(_ head: S3ObjectHead, digest: ContentDigest, storedSize: Int64, storedSHA256: String) async throws -> Bool {
         if head.size < LocalObjectStore.minimumObjectSize { return false }
         if head.size == storedSize && head.metadata["stored-sha256"]?.lowercased() == storedSHA256 { return true }
         do {
-            return try store.readObject(digest) { _ in } == encoder.contentBytes
+            return try await store.readObject(digest).size == encoder.contentBytes
         } catch let error as StoreError where error.code == .damaged {
             return false
         }

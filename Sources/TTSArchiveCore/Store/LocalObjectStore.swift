@@ -104,15 +104,34 @@ public struct LocalObjectStore: ObjectStore {
         return file.linkUnnamed(to: probe) == 0
     }
 
-    public func lookup(_ digest: ContentDigest) throws -> StoreEntry? {
-        guard let size = POSIXFile.size(of: absolutePath(digest.objectPath)) else { return nil }
+    public func lookup(_ digest: ContentDigest) async throws -> StoreEntry? {
+        let path = absolutePath(digest.objectPath)
+        guard let size = try await IOPool.shared.run({ POSIXFile.size(of: path) }) else { return nil }
         return StoreEntry(path: digest.objectPath, digest: digest, storedSize: size)
     }
 
-    public func openObject(_ digest: ContentDigest) throws -> any ObjectReading {
+    public func openObject(_ digest: ContentDigest) async throws -> any ObjectReading {
         let path = absolutePath(digest.objectPath)
+        return LocalObjectReader(file: try await IOPool.shared.run { try Self.open(path, digest) })
+    }
+
+    private static func open(_ path: String, _ digest: ContentDigest) throws -> POSIXFile {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.unknownObject, path: digest.hex) }
-        return LocalObjectReader(file: try POSIXFile.openForReading(path))
+        return try POSIXFile.openForReading(path)
+    }
+
+    /// ``readObject(_:limit:into:)`` for a caller already on an I/O pool thread (a writer
+    /// checking the object it found under its name): the same checks, read in place. Blocking.
+    func readObjectHere(_ digest: ContentDigest) throws -> ObjectReadFacts {
+        let file = try Self.open(absolutePath(digest.objectPath), digest)
+        let check = try ObjectContentCheck(digest, limit: nil) { _ in }
+        var buffer = [UInt8](repeating: 0, count: LocalObjectReader.pieceSize)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
+            if n == 0 { break }
+            try buffer.withUnsafeBytes { try check.consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return try check.finish()
     }
 
     /// The smallest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.
@@ -143,14 +162,14 @@ public struct LocalObjectStore: ObjectStore {
         return target
     }
 
-    /// Size and SHA-256 of an object's `.gz` file.
+    /// Size and SHA-256 of an object's `.gz` file. Blocking.
     func measureStoredFile(_ digest: ContentDigest) throws -> (Int64, String) {
-        let reader = try openObject(digest)
+        let file = try Self.open(absolutePath(digest.objectPath), digest)
         var hash = SHA256()
         var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var buffer = [UInt8](repeating: 0, count: LocalObjectReader.pieceSize)
         while true {
-            let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+            let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
             if n == 0 { break }
             size += Int64(n)
             buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -158,7 +177,12 @@ public struct LocalObjectStore: ObjectStore {
         return (size, hash.finalize().hexString)
     }
 
-    public func listEntries() throws -> [StoreEntry] {
+    public func listEntries() async throws -> [StoreEntry] {
+        try await IOPool.shared.run { [self] in listEntriesHere() }
+    }
+
+    /// Every file under the object area, read on the calling thread. Blocking.
+    func listEntriesHere() -> [StoreEntry] {
         var entries: [StoreEntry] = []
         let fm = FileManager.default
         let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
@@ -205,9 +229,19 @@ public struct LocalObjectStore: ObjectStore {
     }
 }
 
-/// Reads a local object's `.gz` file.
+/// Reads a local object's `.gz` file a piece at a time on the I/O pool.
 final class LocalObjectReader: ObjectReading {
+    /// The most one read returns: large enough that a typical object is one piece.
+    static let pieceSize = 128 * 1024
     private let file: POSIXFile
     init(file: POSIXFile) { self.file = file }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try file.read(into: buffer) }
+
+    func next() async throws -> [UInt8] {
+        try await IOPool.shared.run { [file] in
+            var piece = [UInt8](repeating: 0, count: Self.pieceSize)
+            let n = try piece.withUnsafeMutableBytes { try file.read(into: $0) }
+            piece.removeSubrange(n...)
+            return piece
+        }
+    }
 }

@@ -215,7 +215,7 @@ final class LocalObjectWriter: ObjectWriting, @unchecked Sendable {
             sound = true
         } else {
             do {
-                sound = try store.readObject(digest) { _ in } == bytesWritten
+                sound = try store.readObjectHere(digest).size == bytesWritten
             } catch let error as StoreError where error.code == .damaged {
                 sound = false
             }

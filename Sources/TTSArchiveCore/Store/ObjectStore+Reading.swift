@@ -1,50 +1,35 @@
-import Crypto
-import TTSNative
-
 extension ObjectStore {
     /// Streams an object's original bytes to `sink`, checking gzip integrity and that the bytes
-    /// hash to the object's name. Throws ``StoreError/Code/damaged`` when they do not; by then
-    /// `sink` has seen the damaged bytes, so callers that must not expose them buffer or discard.
-    /// Returns the original size.
+    /// hash to the object's name (``ObjectContentCheck``). Throws ``StoreError/Code/damaged``
+    /// when they do not; by then `sink` has seen the damaged bytes, so callers that must not
+    /// expose them buffer or discard.
     ///
-    /// With a `limit` (the size a manifest records), `sink` never sees more than `limit + 1`
-    /// bytes: an object that inflates beyond it is damaged (or planted), and is reported as
-    /// such before it can fill the disk it is being restored to.
+    /// The bytes arrive through the store's async reads; checking them and `sink` (which may
+    /// write a file) run on one ``IOStrand`` of the I/O pool, in order, never on the
+    /// cooperative pool. With a `limit` (the size a manifest records), `sink` never sees more
+    /// than `limit + 1` bytes.
     @discardableResult
     public func readObject(
-        _ digest: ContentDigest, limit: Int64? = nil, into sink: (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> Int64 {
-        let reader = try openObject(digest)
-        let inflater = try GzipInflater()
-        var hash = SHA256()
-        var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 128 * 1024)
-        do {
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if n == 0 { break }
-                try buffer.withUnsafeBytes { raw in
-                    try inflater.update(UnsafeRawBufferPointer(rebasing: raw[0..<n])) { chunk in
-                        hash.update(bufferPointer: chunk)
-                        size += Int64(chunk.count)
-                        if let limit, size > limit {
-                            // The byte past the limit is written, so the output shows the overrun.
-                            let allowed = chunk.count - Int(size - limit) + 1
-                            if allowed > 0 { try sink(UnsafeRawBufferPointer(rebasing: chunk[0..<allowed])) }
-                            throw StoreError(.damaged, path: digest.objectPath, detail: "it inflates to more than the \(limit) bytes recorded for it")
-                        }
-                        try sink(chunk)
-                    }
-                }
-            }
-            try inflater.finish()
-        } catch let error as ZlibError {
-            throw StoreError(.damaged, path: digest.objectPath, detail: error.description)
+        _ digest: ContentDigest, limit: Int64? = nil, into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void = { _ in }
+    ) async throws -> ObjectReadFacts {
+        let reader = try await openObject(digest)
+        let strand = IOPool.shared.strand()
+        let check = try SerialBox(ObjectContentCheck(digest, limit: limit, sink: sink))
+        while true {
+            let piece = try await reader.next()
+            if piece.isEmpty { break }
+            try await strand.perform { try piece.withUnsafeBytes { try check.value.consume($0) } }
         }
-        let actual = hash.finalize().hexString
-        guard actual == digest.hex else {
-            throw StoreError(.damaged, path: digest.objectPath, detail: "content hashes to \(actual)")
-        }
-        return size
+        return try await strand.perform { try check.value.finish() }
     }
+}
+
+/// A value that is not `Sendable` handed between threads by one line of work that never
+/// touches it twice at once: the work of one ``IOStrand`` (run one item at a time, in order), or
+/// the steps of one task, each awaited before the next. Those hand-offs (the strand's lock, an
+/// await) order every access, which the compiler cannot see.
+// @unchecked: by the rule above, every use is sequential; see the callers.
+final class SerialBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

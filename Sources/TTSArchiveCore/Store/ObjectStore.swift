@@ -40,10 +40,10 @@ public protocol ObjectWriting: AnyObject, Sendable {
     func abandon()
 }
 
-/// Reads an object's compressed bytes in order. Blocking.
-public protocol ObjectReading: AnyObject {
-    /// Fills `buffer` from the `.gz` file; returns 0 at its end.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+/// Reads an object's compressed bytes in order, one piece at a time. Calls never overlap.
+public protocol ObjectReading: AnyObject, Sendable {
+    /// The next bytes of the `.gz` file; empty at its end.
+    func next() async throws -> [UInt8]
 }
 
 /// One entry found when listing the store, for verification.
@@ -56,16 +56,18 @@ public struct StoreEntry: Sendable, Hashable {
     public var storedSize: Int64
 }
 
-/// The content-addressed archive. The local disk implements it now; object storage later.
+/// The content-addressed archive: the local disk (``LocalObjectStore``) or S3-compatible object
+/// storage (``S3ObjectStore``). Every call that waits (for a disk or a server) is async and
+/// blocks no thread of the cooperative pool: the local store does its file I/O on ``IOPool``.
 public protocol ObjectStore: Sendable {
     /// Where the store lives, for messages (a path or URL without credentials).
     var location: String { get }
     /// Starts writing a new object.
     func makeWriter() throws -> any ObjectWriting
     /// The stored object with that digest (its `.gz` file's size), or nil.
-    func lookup(_ digest: ContentDigest) throws -> StoreEntry?
+    func lookup(_ digest: ContentDigest) async throws -> StoreEntry?
     /// Opens an object's `.gz` bytes; throws ``StoreError/Code/unknownObject`` if absent.
-    func openObject(_ digest: ContentDigest) throws -> any ObjectReading
+    func openObject(_ digest: ContentDigest) async throws -> any ObjectReading
     /// Every file under the object area, well named or not.
-    func listEntries() throws -> [StoreEntry]
+    func listEntries() async throws -> [StoreEntry]
 }

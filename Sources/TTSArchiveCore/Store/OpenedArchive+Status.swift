@@ -15,10 +15,8 @@ extension OpenedArchive {
     public func statusReport(archive: String, manifests: String, runs: Int, now: Date = Date()) async throws -> StatusReport {
         let lock = try await inspectLock(archive: archive, now: now)
         let (objects, manifestsPath, stateDirectory) = (objects, manifestsPath, stateDirectory)
-        return try await Blocking.run {
-            try StatusReport.gather(
-                objects: objects, manifests: manifests, manifestsPath: manifestsPath, stateDirectory: stateDirectory, lock: lock,
-                runs: runs, now: now)
-        }
+        return try await StatusReport.gather(
+            objects: objects, manifests: manifests, manifestsPath: manifestsPath, stateDirectory: stateDirectory, lock: lock,
+            runs: runs, now: now)
     }
 }

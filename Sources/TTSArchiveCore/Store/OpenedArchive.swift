@@ -116,7 +116,7 @@ public struct OpenedArchive: Sendable {
             let spool = try POSIXFile.privateSpoolDirectory(environment: s3.environment, stateDirectory: state)
             objects = try await S3ObjectStore.open(archiveS3, client: client, create: create, partSize: s3.partSize, spoolDirectory: spool)
         } else {
-            objects = try await Blocking.run { try LocalObjectStore(root: archive, create: create) }
+            objects = try await IOPool.shared.run { try LocalObjectStore(root: archive, create: create) }
             state = stateDirectory ?? archive + "/state"
         }
         var manifestsPath = manifests

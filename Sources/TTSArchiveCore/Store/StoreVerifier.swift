@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TTSNative
 
@@ -37,7 +36,8 @@ public struct StoreVerification: Sendable, Codable {
     public var isClean: Bool { problems.isEmpty }
 }
 
-/// Decompresses and re-hashes every object, on all cores (blocking; run it off the cooperative pool).
+/// Decompresses and re-hashes every object, `parallelism` at a time (their reads, inflates and
+/// hashes run on the I/O pool, see ``ObjectStore/readObject(_:limit:into:)``).
 public struct StoreVerifier: Sendable {
     public let store: any ObjectStore
     public let parallelism: Int
@@ -47,14 +47,14 @@ public struct StoreVerifier: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
-    /// Checks every entry; `progress` is called after each object (from worker threads).
-    public func run() throws -> StoreVerification {
-        let entries = try store.listEntries()
+    /// Checks every entry.
+    public func run() async throws -> StoreVerification {
+        let entries = try await store.listEntries()
         var problems: [StoreProblem] = entries.filter { $0.digest == nil }.map {
             StoreProblem(kind: .stray, path: $0.path, detail: "not named sha256/<2 hex>/<64 hex>.gz")
         }
         let objects = entries.compactMap(\.digest)
-        let results = Self.parallelMap(objects, parallelism: parallelism) { digest in check(digest) }
+        let results = await Self.parallelMap(objects, parallelism: parallelism) { digest in await check(digest) }
         var bytes: Int64 = 0
         for result in results {
             switch result {
@@ -67,9 +67,9 @@ public struct StoreVerifier: Sendable {
     }
 
     /// Checks one object; the original size on success.
-    public func check(_ digest: ContentDigest) -> Result<Int64, StoreProblem> {
+    public func check(_ digest: ContentDigest) async -> Result<Int64, StoreProblem> {
         do {
-            return .success(try store.readObject(digest) { _ in })
+            return .success(try await store.readObject(digest).size)
         } catch let error as StoreError {
             let kind: StoreProblem.Kind
             switch error.code {
@@ -83,27 +83,27 @@ public struct StoreVerifier: Sendable {
         }
     }
 
-    /// Maps `items` on `parallelism` threads, keeping order.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], parallelism: Int, _ body: @Sendable (T) -> R) -> [R] {
-        let results = ResultSlots<R>(count: items.count)
-        let workers = min(parallelism, max(1, items.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < items.count {
-                results.set(index, body(items[index]))
-                index += workers
+    /// Maps `items`, at most `parallelism` at once, keeping order.
+    static func parallelMap<T: Sendable, R: Sendable>(
+        _ items: [T], parallelism: Int, _ body: @escaping @Sendable (T) async -> R
+    ) async -> [R] {
+        await withTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: items.count)
+            var next = 0
+            func start() {
+                guard next < items.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await body(items[index])) }
             }
+            for _ in 0..<max(1, parallelism) { start() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                start()
+            }
+            // Every index was started and every started task returned: a nil here would be an
+            // object left unchecked, which must not pass silently.
+            return results.map { $0! }
         }
-        return results.values()
     }
-}
-
-/// Fixed slots written by distinct indices from several threads.
-final class ResultSlots<R: Sendable>: Sendable {
-    private let slots: Locked<[R?]>
-    init(count: Int) { slots = Locked(Array(repeating: nil, count: count)) }
-    func set(_ index: Int, _ value: R) { slots.withLock { $0[index] = value } }
-    /// Called once every worker has returned, so every slot is set: a nil would be a worker
-    /// that skipped its index, i.e. an object left unverified, which must not pass silently.
-    func values() -> [R] { slots.withLock { $0.map { $0! } } }
 }
