@@ -48,6 +48,7 @@ install: build
 	$(BIN)/ttsarchive --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ttsarchive.fish
 
 test: setup
+	python3 scripts/check_layers.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 

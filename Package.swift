@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "TTSSimulator", "TTSArchiveCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
@@ -131,6 +132,7 @@ let package = Package(
             dependencies: [
                 "TTSArchiveCore", "TTSNative", "TTSTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),

@@ -176,14 +176,6 @@ public struct ManifestOwed: Sendable, Codable, Hashable {
         public var owedSince: String
         public var reason: String
 
-        init(_ entry: OwedWork.Entry) {
-            jobID = entry.jobID
-            kind = entry.kind
-            fileIndex = entry.fileIndex
-            owedSince = entry.owedSince
-            reason = entry.reason
-        }
-
         enum CodingKeys: String, CodingKey {
             case kind, reason
             case jobID = "job_id", fileIndex = "file_index", owedSince = "owed_since"

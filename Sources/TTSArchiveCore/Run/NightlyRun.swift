@@ -292,7 +292,7 @@ public struct NightlyRun: Sendable {
         if let shard = options.shard, let group = options.runGroup {
             // A shard's manifest stays out of the chain: the night's merge links it.
             manifest.shard = ManifestShard(shard, runGroup: group)
-            head = try await context.manifests.writeOutsideChain(manifest, jobs: jobs, as: NightMerge.shardFile(group: group, shard: shard))
+            head = try await context.manifests.writeOutsideChain(manifest, jobs: jobs, as: shard.manifestFile(group: group))
         } else {
             let manifests = context.manifests
             manifest.previousManifest = try await IOPool.shared.run { try manifests.chainTip() }

@@ -147,6 +147,16 @@ public struct OwedWork: Sendable, Codable, Equatable {
     }
 }
 
+extension ManifestOwed.Item {
+    init(_ entry: OwedWork.Entry) {
+        jobID = entry.jobID
+        kind = entry.kind
+        fileIndex = entry.fileIndex
+        owedSince = entry.owedSince
+        reason = entry.reason
+    }
+}
+
 /// One artifact of one job, as a key.
 public struct ArtifactKey: Sendable, Hashable {
     public var jobID: String

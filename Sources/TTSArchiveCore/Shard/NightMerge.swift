@@ -18,11 +18,6 @@ public struct NightMerge: Sendable {
         self.manifests = manifests
     }
 
-    /// Where shard K of N of `group` writes its manifest, relative to the manifests folder.
-    public static func shardFile(group: String, shard: ShardSpec) -> String {
-        "shards/\(group)/\(shard.fileStem).json"
-    }
-
     static func markerFile(group: String) -> String { "shards/\(group)/MERGED.json" }
 
     /// What a merge found or did.
@@ -135,7 +130,7 @@ public struct NightMerge: Sendable {
         manifest.shards = shards.map { shard, bytes in
             ManifestShardRef(
                 shard: "\(shard.shard!.index)/\(shard.shard!.count)", runID: shard.runID,
-                file: shardFile(group: group, shard: ShardSpec(index: shard.shard!.index, count: shard.shard!.count)),
+                file: ShardSpec(index: shard.shard!.index, count: shard.shard!.count).manifestFile(group: group),
                 sha256: SHA256.hash(data: bytes).hexString, complete: shard.complete)
         }
         return manifest

@@ -198,8 +198,3 @@ public struct ArtifactDownloader: Sendable {
         return .failed(ManifestFailure(jobID: task.jobID, kind: task.kind, fileIndex: task.fileIndex, error: reason, attempts: attempts))
     }
 }
-
-extension RetryPolicy {
-    /// API calls (listing, inventories): the same shape.
-    public static let api = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(300), maxBackoff: .seconds(20))
-}

@@ -37,30 +37,18 @@ public struct ShardSpec: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
     /// `shard-2-of-3`: for file names and lock names.
     public var fileStem: String { "shard-\(index)-of-\(count)" }
+
+    /// Where this shard of `group` writes its manifest, relative to the manifests folder.
+    public func manifestFile(group: String) -> String {
+        "shards/\(group)/\(fileStem).json"
+    }
 }
 
-/// A shard manifest's own record of which slice it is (`"shard"` in its JSON).
-public struct ManifestShard: Sendable, Codable, Hashable {
-    public var index: Int
-    public var count: Int
-    public var runGroup: String
-
+extension ManifestShard {
+    /// The record of `spec`'s slice of the night `runGroup`.
     public init(_ spec: ShardSpec, runGroup: String) {
         index = spec.index
         count = spec.count
         self.runGroup = runGroup
     }
-
-    enum CodingKeys: String, CodingKey { case index, count, runGroup = "run_group" }
-}
-
-/// A merged night's reference to one shard manifest (`"shards"` in its JSON).
-public struct ManifestShardRef: Sendable, Codable, Hashable {
-    public var shard: String
-    public var runID: String
-    public var file: String
-    public var sha256: String
-    public var complete: Bool
-
-    enum CodingKeys: String, CodingKey { case shard, file, sha256, complete, runID = "run_id" }
 }

@@ -113,3 +113,8 @@ extension RetryPolicy {
         }
     }
 }
+
+extension RetryPolicy {
+    /// API calls (listing, inventories): the same shape.
+    public static let api = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(300), maxBackoff: .seconds(20))
+}
