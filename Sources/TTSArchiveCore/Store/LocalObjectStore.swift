@@ -123,15 +123,20 @@ public struct LocalObjectStore: ObjectStore {
     /// ``readObject(_:limit:into:)`` for a caller already on an I/O pool thread (a writer
     /// checking the object it found under its name): the same checks, read in place. Blocking.
     func readObjectHere(_ digest: ContentDigest) throws -> ObjectReadFacts {
-        let file = try Self.open(absolutePath(digest.objectPath), digest)
         let check = try ObjectContentCheck(digest, limit: nil) { _ in }
+        try forEachStoredPiece(of: digest) { try check.consume($0) }
+        return try check.finish()
+    }
+
+    /// Reads an object's `.gz` file on the calling thread, a piece at a time. Blocking.
+    private func forEachStoredPiece(of digest: ContentDigest, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let file = try Self.open(absolutePath(digest.objectPath), digest)
         var buffer = [UInt8](repeating: 0, count: LocalObjectReader.pieceSize)
         while true {
             let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-            if n == 0 { break }
-            try buffer.withUnsafeBytes { try check.consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return try check.finish()
     }
 
     /// The smallest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.
@@ -164,15 +169,11 @@ public struct LocalObjectStore: ObjectStore {
 
     /// Size and SHA-256 of an object's `.gz` file. Blocking.
     func measureStoredFile(_ digest: ContentDigest) throws -> (Int64, String) {
-        let file = try Self.open(absolutePath(digest.objectPath), digest)
         var hash = SHA256()
         var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: LocalObjectReader.pieceSize)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-            if n == 0 { break }
-            size += Int64(n)
-            buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        try forEachStoredPiece(of: digest) { piece in
+            size += Int64(piece.count)
+            hash.update(bufferPointer: piece)
         }
         return (size, hash.finalize().hexString)
     }
