@@ -52,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         // Peak memory: on the 10,000-job bench night the run peaked at 68 MiB with glibc's
         // default arenas and 60 MiB with two (the run's threads mostly wait on I/O).
         MallocTuning.limitArenas(to: 2)
+        MallocTuning.mapLargeBlocks(atLeast: 128 << 10)
         try await mappingErrors {
             // Flags over ttsarchive.toml over defaults; credentials from the environment and the
             // credentials file the settings name.

@@ -53,6 +53,9 @@ public final class ArtifactPipeline: @unchecked Sendable {
         var computesMD5: Bool
     }
 
+    /// libcurl's usual write-callback size (`CURL_MAX_WRITE_SIZE`).
+    static let typicalChunk = 16 << 10
+
     public init(store: any ObjectStore, kind: ArtifactKind, audioFormat: AudioFormat, pool: IOPool = .shared,
                 highWater: Int = 256 << 10) {
         self.store = store
@@ -77,6 +80,13 @@ public final class ArtifactPipeline: @unchecked Sendable {
             if flow.pending.count >= highWater {
                 flow.paused = true
                 return nil
+            }
+            // Grows as usual but never past the most a drain can find (just under `highWater`
+            // plus one chunk): doubling had taken the two buffers of each audio transfer to
+            // 512 KiB apiece, and a small file must not cost a full-size buffer either.
+            let needed = flow.pending.count + bytes.count
+            if needed > flow.pending.capacity {
+                flow.pending.reserveCapacity(max(needed, min(2 * flow.pending.capacity, highWater + Self.typicalChunk)))
             }
             flow.pending.append(contentsOf: bytes)
             flow.accepted += Int64(bytes.count)
@@ -171,6 +181,7 @@ public final class ArtifactPipeline: @unchecked Sendable {
     public func summarize() async throws -> Summary {
         try await lane.perform { [self] in
             while drainStep() {}
+            releaseBuffers()
             if let failure { throw failure }
             let bytes = writer?.bytesWritten ?? 0
             return Summary(bytes: bytes, md5: md5.map { Array($0.finalize()) },
@@ -183,6 +194,7 @@ public final class ArtifactPipeline: @unchecked Sendable {
     public func commit() async throws -> StoredObject {
         let writer = try await lane.perform { [self] () throws -> any ObjectWriting in
             while drainStep() {}
+            releaseBuffers()
             if let failure { throw failure }
             defer { self.writer = nil }
             return try self.writer ?? store.makeWriter()
@@ -193,9 +205,21 @@ public final class ArtifactPipeline: @unchecked Sendable {
     /// Drops the temp file.
     public func abandon() async {
         await lane.perform { [self] in
-            flow.withLock { $0.pending.removeAll() }
+            flow.withLock { $0.pending = [] }
+            releaseBuffers()
             writer?.abandon()
             writer = nil
+        }
+    }
+
+    /// Frees both byte buffers (lane-confined): once the transfer has ended, the artifact waits
+    /// for its check and for the disk with many others, and holding ~0.5 MiB each while it
+    /// waits was most of the audio night's heap. A restart after this allocates them again.
+    private func releaseBuffers() {
+        spare = []
+        // Only an empty buffer goes: bytes offered since the last drain are never dropped here.
+        flow.withLock { flow in
+            if flow.pending.isEmpty { flow.pending = [] }
         }
     }
 }

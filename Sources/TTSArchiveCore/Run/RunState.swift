@@ -21,9 +21,10 @@ public final class RunState: Sendable {
     public let startedAt: String
     /// True when this run continues an interrupted one.
     public let resumed: Bool
-    /// What the journal says is stored, read by every artifact task and grown as they store.
+    /// The jobs the journal took and earlier invocations' counters.
     private let tally: Locked<JournalTally>
-    /// Where each job and stored artifact of the window is in the journal, for the manifest.
+    /// Where each job and stored artifact of the window is in the journal, for the manifest;
+    /// also what is stored, read by every artifact task and grown as they store.
     private let index: Locked<ManifestJobIndex>
     /// Jobs of this window archived by the previous window's run (overlap).
     public let previouslyArchived: Set<String>
@@ -86,7 +87,7 @@ public final class RunState: Sendable {
 
     /// What is known of an artifact already stored for this key, if one is.
     public func stored(_ jobID: String, _ kind: ArtifactKind, _ fileIndex: Int) -> StoredMark? {
-        tally.withLock { $0.stored(jobID, kind, fileIndex) }
+        index.withLock { $0.stored(jobID, kind, fileIndex) }
     }
 
     /// Records SUCCEED jobs taken for archiving (each once), in one durable append: a listing
@@ -111,7 +112,6 @@ public final class RunState: Sendable {
         record.artifact = artifact
         let span = try await journal.append(record)
         index.withLock { $0.absorb(record, at: span) }
-        tally.withLock { $0.markStored(artifact, jobID: jobID) }
     }
 
     /// Persists re-list and retry counts spent so far by this invocation.
