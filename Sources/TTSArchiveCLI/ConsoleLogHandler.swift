@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TTSArchiveCore
 
 /// swift-log's handler for the CLI: the format of `StreamLogHandler`, written through
 /// ``Console`` so a closed or full stderr switches logging off instead of trapping, and server
@@ -25,6 +26,6 @@ struct ConsoleLogHandler: LogHandler {
     }
 
     private static func timestamp() -> String {
-        Date().formatted(.iso8601)
+        Timestamp.format(Date())
     }
 }

@@ -46,20 +46,18 @@ enum RunReport {
         let m = outcome.manifest
         let c = m.counts
         if json {
-            var summary: [String: Any] = [
-                "run_id": m.runID, "complete": m.complete, "window": ["create_since": m.window.createSince, "create_until": m.window.createUntil],
-                "jobs_listed": c.jobsListed, "jobs_by_state": c.jobsByState, "artifacts_stored": c.artifactsStored,
-                "objects_new": c.objectsNew, "objects_deduplicated": c.objectsDeduplicated, "bytes": c.bytes,
-                "stored_bytes": c.storedBytes, "relists": c.relists, "retries": c.retries, "failures": m.failures.count,
-                "exit_code": outcome.exitCode,
-            ]
-            if let path = outcome.manifestPath { summary["manifest"] = path }
-            if let head = outcome.head { summary["head_sha256"] = head.sha256 }
-            if outcome.head == nil && outcome.manifestPath == nil {
-                summary["dry_run"] = true
-                summary["artifacts_to_fetch"] = outcome.artifactsToFetch
-            }
-            if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes]) {
+            let dryRun = outcome.head == nil && outcome.manifestPath == nil
+            let summary = JSONSummary(
+                runID: m.runID, complete: m.complete,
+                window: .init(createSince: m.window.createSince, createUntil: m.window.createUntil),
+                jobsListed: c.jobsListed, jobsByState: c.jobsByState, artifactsStored: c.artifactsStored,
+                objectsNew: c.objectsNew, objectsDeduplicated: c.objectsDeduplicated, bytes: c.bytes,
+                storedBytes: c.storedBytes, relists: c.relists, retries: c.retries, failures: m.failures.count,
+                exitCode: outcome.exitCode, manifest: outcome.manifestPath, headSHA256: outcome.head?.sha256,
+                dryRun: dryRun ? true : nil, artifactsToFetch: dryRun ? outcome.artifactsToFetch : nil)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(summary) {
                 Console.json(String(decoding: data, as: UTF8.self))
             }
             return
@@ -78,5 +76,43 @@ enum RunReport {
         if m.failures.count > 20 { Console.out("… and \(m.failures.count - 20) more failures (see the manifest)") }
         if let path = outcome.manifestPath { Console.out("manifest \(path)") }
         if let head = outcome.head { Console.out("head \(head.sha256)") }
+    }
+}
+
+/// `run --json`'s one line. Encoded with `JSONEncoder` (absent fields left out), not
+/// `JSONSerialization`, whose sorted keys compare through an ICU locale on Linux.
+private struct JSONSummary: Encodable {
+    struct Window: Encodable {
+        var createSince: String
+        var createUntil: String
+        enum CodingKeys: String, CodingKey {
+            case createSince = "create_since", createUntil = "create_until"
+        }
+    }
+
+    var runID: String
+    var complete: Bool
+    var window: Window
+    var jobsListed: Int
+    var jobsByState: [String: Int]
+    var artifactsStored: Int
+    var objectsNew: Int
+    var objectsDeduplicated: Int
+    var bytes: Int64
+    var storedBytes: Int64
+    var relists: Int
+    var retries: Int
+    var failures: Int
+    var exitCode: Int32
+    var manifest: String?
+    var headSHA256: String?
+    var dryRun: Bool?
+    var artifactsToFetch: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", complete, window, jobsListed = "jobs_listed", jobsByState = "jobs_by_state"
+        case artifactsStored = "artifacts_stored", objectsNew = "objects_new", objectsDeduplicated = "objects_deduplicated"
+        case bytes, storedBytes = "stored_bytes", relists, retries, failures, exitCode = "exit_code", manifest
+        case headSHA256 = "head_sha256", dryRun = "dry_run", artifactsToFetch = "artifacts_to_fetch"
     }
 }

@@ -74,30 +74,13 @@ public struct LinkExpiry: Sendable, Hashable {
             return Date(timeIntervalSince1970: TimeInterval(epoch))
         }
         for prefix in ["X-Amz-", "X-Obs-"] {
-            if let signed = value(prefix + "Date").flatMap(Self.parseCompactDate),
+            if let signed = value(prefix + "Date").flatMap(Timestamp.parseCompact),
                 let lifetime = value(prefix + "Expires").flatMap({ Int64($0) }), lifetime >= 0
             {
                 return signed.addingTimeInterval(TimeInterval(lifetime))
             }
         }
         return nil
-    }
-
-    /// `YYYYMMDDTHHMMSSZ` (the V4 signature date) as an instant, or nil.
-    private static func parseCompactDate(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
-        func field(_ range: Range<Int>) -> Int? { Int(String(decoding: bytes[range], as: UTF8.self)) }
-        guard let year = field(0..<4), let month = field(4..<6), let day = field(6..<8),
-            let hour = field(9..<11), let minute = field(11..<13), let second = field(13..<15)
-        else { return nil }
-        var components = DateComponents()
-        (components.year, components.month, components.day) = (year, month, day)
-        (components.hour, components.minute, components.second) = (hour, minute, second)
-        var calendar = Calendar(identifier: .gregorian)
-        guard let utc = TimeZone(identifier: "UTC") else { return nil }
-        calendar.timeZone = utc
-        return calendar.date(from: components)
     }
 
     private static func seconds(_ duration: Duration) -> TimeInterval {

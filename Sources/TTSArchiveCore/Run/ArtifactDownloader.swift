@@ -100,13 +100,16 @@ public struct ArtifactDownloader: Sendable {
     ) async -> ArtifactDownloadMachine.Action? {
         guard await gate.enter() else { return nil }
         defer { gate.leave() }
-        if case .failure(let refusal) = context.hostPolicy.check(request.url) {
+        let link: URLComponents
+        switch context.hostPolicy.check(request.url) {
+        case .success(let components): link = components
+        case .failure(let refusal):
             let fault = ArtifactDownloadMachine.NetworkFault(isTransient: false, detail: refusal.description)
             return box { $0.transferFinished(.networkError(fault), now: Date()) }
         }
         var headers = HTTPFields()
         if let ifRange = request.ifRange { headers[.ifRange] = ifRange }
-        let host = URLComponents(string: request.url)?.host ?? ""
+        let host = link.host ?? ""
         let http = HTTPTransferRequest(
             url: request.url, headers: headers, rangeFrom: request.rangeFrom, maxBodyBytes: options.maxFileSize,
             connectTimeout: 15, lowSpeedBytes: 1, lowSpeedSeconds: 60,

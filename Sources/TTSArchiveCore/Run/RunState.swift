@@ -137,7 +137,10 @@ public final class RunState: Sendable {
         let previous = directory + "/previous.journal"
         if rename(directory + "/active.journal", previous) != 0 { throw POSIXFile.error(errno, previous) }
         let record = ["run_id": runID, "create_until": Timestamp.format(window.until)]
-        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        // JSONEncoder: JSONSerialization's sorted keys compare through an ICU locale on Linux.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(record)
         try POSIXFile.writeAtomically(Array(data) + [0x0a], to: directory + "/last-complete.json")
     }
 

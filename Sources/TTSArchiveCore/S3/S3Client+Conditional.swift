@@ -33,8 +33,8 @@ extension S3Client {
         case 200:
             return S3VersionedObject(
                 body: response.body, etag: Self.unquote(response.head.value("etag") ?? ""),
-                serverDate: response.head.value("date").flatMap(Timestamp.parseHTTPDate),
-                lastModified: response.head.value("last-modified").flatMap(Timestamp.parseHTTPDate))
+                serverDate: response.head.value("date").flatMap { Timestamp.parseHTTPDate($0) },
+                lastModified: response.head.value("last-modified").flatMap { Timestamp.parseHTTPDate($0) })
         case 404:
             return nil
         default:

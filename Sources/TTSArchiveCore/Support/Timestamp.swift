@@ -1,67 +1,81 @@
 import Foundation
 
-/// Every time the tool writes or reads, in one place, on Foundation's `Date.ISO8601FormatStyle`
-/// (and a verbatim style for HTTP dates): the formats are pure Swift, locale-free and
-/// thread-safe values, so nothing here needs a shared formatter or a lock.
+/// Every time the tool writes or reads, in one place: RFC 3339 in UTC, the compact stamp of the
+/// signers, the UTC day and HTTP dates. Formatting and reading are ``CivilTime`` arithmetic on
+/// the text's bytes: pure values, thread-safe, and free of ICU (Foundation's formatters open
+/// an ICU time zone on Linux, ~4 MiB of pages per run).
 ///
-/// Foundation's parsers stop at the first character they do not need and roll impossible
-/// dates over (`02-30` becomes `03-02`), so every parse here is confirmed by formatting the
-/// result again: a text is accepted only if it says exactly what was parsed.
+/// Reading is strict: a text is accepted only if every field is in range (nothing rolls over:
+/// `02-30` is not `03-02`) and nothing follows what was read.
 public enum Timestamp {
-    private static let utc = TimeZone(identifier: "UTC")!
-    private static let internet = Date.ISO8601FormatStyle(timeZone: utc)
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: utc)
-    private static let compactStyle = Date.ISO8601FormatStyle(
-        dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted, timeZone: utc)
-    private static let dayStyle = Date.ISO8601FormatStyle(timeZone: utc).year().month().day()
-    private static let imfFixdate: Date.FormatString =
-        "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .padded(4)) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT"
-    private static let rfc850: Date.FormatString =
-        "\(weekday: .wide), \(day: .twoDigits)-\(month: .abbreviated)-\(year: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT"
-    private static let asctime: Date.FormatString =
-        "\(weekday: .abbreviated) \(month: .abbreviated) \(day: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) \(year: .defaultDigits)"
-    private static let posix = Locale(identifier: "en_US_POSIX")
-    private static let gregorian: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc
-        return calendar
-    }()
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let wideWeekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `2025-06-09T10:48:07Z`: RFC 3339 in UTC, whole seconds (fractions dropped, as Python's
     /// `strftime` drops them, which the signers rely on).
-    public static func format(_ date: Date) -> String { internet.format(date) }
+    public static func format(_ date: Date) -> String {
+        let t = CivilTime(date)
+        return "\(pad(t.year, 4))-\(pad(t.month))-\(pad(t.day))T\(pad(t.hour)):\(pad(t.minute)):\(pad(t.second))Z"
+    }
 
     /// `20250609T104807Z`: Huawei's `X-Sdk-Date`, Volcengine's `X-Date`, and the stamp in
     /// file names (no `:`, sorts by time).
-    public static func compact(_ date: Date) -> String { compactStyle.format(date) }
+    public static func compact(_ date: Date) -> String {
+        let t = CivilTime(date)
+        return "\(pad(t.year, 4))\(pad(t.month))\(pad(t.day))T\(pad(t.hour))\(pad(t.minute))\(pad(t.second))Z"
+    }
 
     /// `2025-06-09`, the UTC day.
-    public static func day(_ date: Date) -> String { dayStyle.format(date) }
+    public static func day(_ date: Date) -> String {
+        let t = CivilTime(date)
+        return "\(pad(t.year, 4))-\(pad(t.month))-\(pad(t.day))"
+    }
 
     /// `Mon, 09 Jun 2025 10:48:07 GMT` (RFC 9110 IMF-fixdate).
     public static func httpDate(_ date: Date) -> String {
-        Date.VerbatimFormatStyle(format: imfFixdate, locale: posix, timeZone: utc, calendar: gregorian).format(date)
+        let t = CivilTime(date)
+        return "\(weekdays[t.weekday]), \(pad(t.day)) \(months[t.month - 1]) \(pad(t.year, 4)) \(pad(t.hour)):\(pad(t.minute)):\(pad(t.second)) GMT"
     }
 
     /// Reads an HTTP date (`Date`, `Last-Modified`, `Retry-After`) in any of the three forms
     /// RFC 9110 §5.6.7 has recipients accept: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),
     /// RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
-    /// Nil for anything else.
-    public static func parseHTTPDate(_ text: String) -> Date? {
+    /// The weekday must be the date's. Nil for anything else.
+    public static func parseHTTPDate(_ text: String, now: Date = Date()) -> Date? {
         // asctime pads a one-digit day with a space; one space between fields is canonical.
         let normalized = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        for format in [imfFixdate, rfc850, asctime] {
-            let strategy = Date.ParseStrategy(format: format, locale: posix, timeZone: utc, isLenient: false)
-            let style = Date.VerbatimFormatStyle(format: format, locale: posix, timeZone: utc, calendar: gregorian)
-            if let date = try? strategy.parse(normalized), style.format(date) == normalized { return date }
+        var imf = TextScanner(normalized)
+        if let weekday = imf.word(weekdays), imf.skip(", "), let day = imf.digits(2), imf.skip(" "),
+           let month = imf.word(months), imf.skip(" "), let year = imf.digits(4), imf.skip(" "),
+           let time = imf.timeOfDay(), imf.skip(" GMT"), imf.atEnd {
+            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
+        }
+        var rfc850 = TextScanner(normalized)
+        if let weekday = rfc850.word(wideWeekdays), rfc850.skip(", "), let day = rfc850.digits(2), rfc850.skip("-"),
+           let month = rfc850.word(months), rfc850.skip("-"), let twoDigits = rfc850.digits(2), rfc850.skip(" "),
+           let time = rfc850.timeOfDay(), rfc850.skip(" GMT"), rfc850.atEnd {
+            // RFC 9110: a two-digit year more than 50 years ahead is the most recent past one.
+            var year = CivilTime(now).year / 100 * 100 + twoDigits
+            if year > CivilTime(now).year + 50 { year -= 100 }
+            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
+        }
+        var asctime = TextScanner(normalized)
+        if let weekday = asctime.word(weekdays), asctime.skip(" "), let month = asctime.word(months), asctime.skip(" "),
+           let day = asctime.digits(1...2), asctime.skip(" "), let time = asctime.timeOfDay(), asctime.skip(" "),
+           let year = asctime.digits(4), asctime.atEnd {
+            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
         }
         return nil
     }
 
     /// Reads `20250609T104807Z` exactly; nil for anything else.
     public static func parseCompact(_ text: String) -> Date? {
-        guard let date = try? compactStyle.parse(text), compact(date) == text else { return nil }
-        return date
+        var scanner = TextScanner(text)
+        guard let year = scanner.digits(4), let month = scanner.digits(2), let day = scanner.digits(2), scanner.skip("T"),
+              let hour = scanner.digits(2), let minute = scanner.digits(2), let second = scanner.digits(2),
+              scanner.skip("Z"), scanner.atEnd else { return nil }
+        return date(CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second))
     }
 
     /// Reads ISO 8601 as people and APIs write it: `Z` or an offset (`+08:00`), with or without
@@ -69,27 +83,99 @@ public enum Timestamp {
     /// a zone (taken as UTC) or a bare date (midnight UTC). Nil for anything else, including
     /// impossible dates and times.
     public static func parse(_ text: String) -> Date? {
-        var text = text.trimmingCharacters(in: .whitespaces).uppercased()
-        if text.count == 10 {
-            guard let date = try? dayStyle.parse(text), day(date) == text else { return nil }
-            return date
+        let blank: Set<UInt8> = [0x20, 0x09]
+        let bytes = text.utf8.drop { blank.contains($0) }.reversed().drop { blank.contains($0) }.reversed()
+            .map { $0 == UInt8(ascii: "t") ? UInt8(ascii: "T") : $0 == UInt8(ascii: "z") ? UInt8(ascii: "Z") : $0 }
+        var scanner = TextScanner(bytes)
+        guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
+              let day = scanner.digits(2) else { return nil }
+        if scanner.atEnd { return date(CivilTime(year: year, month: month, day: day)) }
+        guard scanner.skip("T") || scanner.skip(" "), let time = scanner.timeOfDay() else { return nil }
+        var fraction = 0.0
+        if scanner.skip(".") {
+            guard let digits = scanner.digitRun(), !digits.isEmpty, let value = Double("0." + digits) else { return nil }
+            fraction = value
         }
-        let chars = Array(text)
-        if chars.count > 10, chars[10] == " " { text = String(chars[..<10]) + "T" + String(chars[11...]) }
-        if text.count == 19 { text += "Z" }
-        guard let zone = zoneOffset(text), let date = try? fractional.parse(text) else { return nil }
-        // The fields as written must be the fields of the instant read, in the zone written.
-        let local = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: zone) ?? utc).format(date)
-        guard local.prefix(19) == text.prefix(19) else { return nil }
-        return date
+        var offset = 0
+        if scanner.skip("Z") {
+        } else if let sign = scanner.oneOf("+-") {
+            guard let hours = scanner.digits(2), scanner.skip(":"), let minutes = scanner.digits(2), hours < 24, minutes < 60 else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
+        }
+        guard scanner.atEnd,
+              let local = date(CivilTime(year: year, month: month, day: day, hour: time.0, minute: time.1, second: time.2))
+        else { return nil }
+        return local.addingTimeInterval(TimeInterval(-offset) + fraction)
     }
 
-    /// The zone suffix's offset in seconds when everything after the seconds is a well-formed
-    /// fraction and zone (`.123Z`, `+08:00`); nil otherwise.
-    private static func zoneOffset(_ text: String) -> Int? {
-        guard let match = text.dropFirst(19).wholeMatch(of: #/(?:\.[0-9]+)?(?:Z|([+-])([0-9]{2}):([0-9]{2}))/#) else { return nil }
-        guard let sign = match.1, let hours = match.2.flatMap({ Int($0) }), let minutes = match.3.flatMap({ Int($0) }) else { return 0 }
-        guard hours < 24, minutes < 60 else { return nil }
-        return (hours * 3600 + minutes * 60) * (sign == "+" ? 1 : -1)
+    private static func date(_ time: CivilTime, weekday: Int? = nil) -> Date? {
+        guard let seconds = time.seconds, weekday == nil || weekday == time.weekday else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static func pad(_ value: Int, _ width: Int = 2) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+/// A cursor over ASCII text for ``Timestamp``'s readers: every step either consumes what it
+/// names and answers it, or leaves the cursor where it was and answers nil/false.
+private struct TextScanner {
+    private let bytes: [UInt8]
+    private var at = 0
+
+    init(_ text: String) { bytes = Array(text.utf8) }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { at == bytes.count }
+
+    /// Exactly `count` ASCII digits.
+    mutating func digits(_ count: Int) -> Int? { digits(count...count) }
+
+    /// Between `counts.lowerBound` and `counts.upperBound` ASCII digits, as many as there are.
+    mutating func digits(_ counts: ClosedRange<Int>) -> Int? {
+        var end = at
+        while end < bytes.count, end - at < counts.upperBound, (0x30...0x39).contains(bytes[end]) { end += 1 }
+        guard counts.contains(end - at) else { return nil }
+        defer { at = end }
+        return bytes[at..<end].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+
+    /// All the ASCII digits from here, as text (possibly none).
+    mutating func digitRun() -> String? {
+        let start = at
+        while at < bytes.count, (0x30...0x39).contains(bytes[at]) { at += 1 }
+        return String(decoding: bytes[start..<at], as: UTF8.self)
+    }
+
+    /// `HH:MM:SS`, unchecked (``CivilTime/seconds`` checks the ranges).
+    mutating func timeOfDay() -> (Int, Int, Int)? {
+        let start = at
+        guard let hour = digits(2), skip(":"), let minute = digits(2), skip(":"), let second = digits(2) else {
+            at = start
+            return nil
+        }
+        return (hour, minute, second)
+    }
+
+    mutating func skip(_ literal: String) -> Bool {
+        let expected = Array(literal.utf8)
+        guard bytes.count - at >= expected.count, bytes[at..<at + expected.count].elementsEqual(expected) else { return false }
+        at += expected.count
+        return true
+    }
+
+    /// The byte here when it is one of `choices`.
+    mutating func oneOf(_ choices: String) -> UInt8? {
+        guard at < bytes.count, choices.utf8.contains(bytes[at]) else { return nil }
+        defer { at += 1 }
+        return bytes[at]
+    }
+
+    /// The index of the word of `words` spelled here (case as written).
+    mutating func word(_ words: [String]) -> Int? {
+        for (index, word) in words.enumerated() where skip(word) { return index }
+        return nil
     }
 }
