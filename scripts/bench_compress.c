@@ -50,7 +50,7 @@ static size_t deflate_isal(const uint8_t *p, size_t n, uint32_t level) {
     isal_deflate_init(&s);
     s.level = level;
     s.level_buf = level_buf;
-    s.level_buf_size = level == 1 ? ISAL_DEF_LVL1_DEFAULT : level == 2 ? ISAL_DEF_LVL2_DEFAULT : ISAL_DEF_LVL3_DEFAULT;
+    s.level_buf_size = level == 1 ? ISAL_DEF_LVL1_DEFAULT : level == 2 ? ISAL_DEF_LVL2_MEDIUM : ISAL_DEF_LVL3_DEFAULT;  // as Sources/CIsal
     s.gzip_flag = IGZIP_GZIP;
     size_t total = 0, off = 0, fill = 0;
     do {

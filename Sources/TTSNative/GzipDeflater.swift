@@ -17,6 +17,10 @@ public final class GzipDeflater {
     /// The profile this member is written with.
     public let profile: GzipProfile
 
+    /// The size of the blocks igzip is fed (whatever the caller's pieces): a member's first
+    /// block is deflated only once this much input, or the end, has arrived.
+    public static let inputBlock = 64 * 1024
+
     /// Starts a gzip member with the given profile. An ISA-L profile in a build without ISA-L
     /// is deflated by zlib at level 6 instead (valid gzip of the same content, other bytes).
     public init(profile: GzipProfile, outputChunk: Int = 64 * 1024) throws {

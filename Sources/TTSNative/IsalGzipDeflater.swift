@@ -20,11 +20,12 @@ internal import CIsal
 /// (~370 KB at level 1) plus the two buffers, taken from and returned to ``IsalStreamPool``.
 final class IsalGzipDeflater {
     /// The input block igzip is always handed (but the last, shorter one, at `finish`).
-    static let blockSize = 64 * 1024
+    static let blockSize = GzipDeflater.inputBlock
     /// The output buffer igzip always writes into (the window).
     static let outputSize = 16 * 1024
-    /// Windows handed to `sink` at once (all but the last batch are this size).
-    static let batchSize = 8 * outputSize
+    /// Windows handed to `sink` at once (all but the last batch are this size): 64 KiB writes.
+    /// Each transfer in flight holds one batch buffer, so it is not larger.
+    static let batchSize = 4 * outputSize
 
     /// An ISA-L failure: the stream could not be created, or `isal_deflate` refused a call.
     struct Failure: Error, CustomStringConvertible {

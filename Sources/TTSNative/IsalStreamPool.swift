@@ -33,8 +33,11 @@ final class IsalStreamState: @unchecked Sendable {
 /// comes back reset (`isal_deflate_reset`), which starts a member exactly as a fresh state does
 /// (the determinism tests write the same content after other content and compare).
 enum IsalStreamPool {
-    /// Idle states kept (a run has about one writer per transfer in flight).
-    static let capacity = 8
+    /// Idle states kept. A writer takes one only once its first 64 KiB block (or its end) is
+    /// there (``GzipDeflater/inputBlock``), so states in use are about the large transfers in
+    /// flight plus the I/O threads deflating a small object right now; four idle ones cover
+    /// the churn of small objects without keeping ~1.6 MB more at the peak.
+    static let capacity = 4
     private static let idle = Locked<[IsalStreamState]>([])
 
     static func take(level: UInt32) throws(IsalGzipDeflater.Failure) -> IsalStreamState {

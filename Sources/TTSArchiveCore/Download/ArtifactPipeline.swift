@@ -57,7 +57,7 @@ public final class ArtifactPipeline: @unchecked Sendable {
     static let typicalChunk = 16 << 10
 
     public init(store: any ObjectStore, kind: ArtifactKind, audioFormat: AudioFormat, pool: IOPool = .shared,
-                highWater: Int = 256 << 10) {
+                highWater: Int = 128 << 10) {
         self.store = store
         self.kind = kind
         self.audioFormat = audioFormat

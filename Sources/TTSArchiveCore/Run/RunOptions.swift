@@ -28,10 +28,13 @@ public struct RunOptions: Sendable {
     /// Artifacts started and not finished at once: the `concurrency` transfers, plus artifacts
     /// that verify, commit or wait for the disk meanwhile. A committing small artifact holds at
     /// most its compressed bytes (64 KiB, ``LocalObjectWriter/memoryLimit``), a big one a file.
-    /// Twice the transfers, measured (2026-12-05): with 1× the small night took 13.5–14.2 s
-    /// (commits too few to batch), with 4× 8.9 s but the audio night's peak RSS rose from
-    /// 59 to 72 MiB; 2× gave 9.5 s and 65 MiB.
-    public var artifactsInFlight: Int { max(1, concurrency) * 2 }
+    /// Four times the transfers, measured: on 2026-12-05 1× took the small night 13.5–14.2 s
+    /// (commits too few to batch) and 4× 8.9 s against 9.5 s for 2×, but 4× then raised the
+    /// audio night's peak RSS from 59 to 72 MiB. Since a transfer frees its buffers when it
+    /// ends and a deflate state is held only by an object past its first 64 KiB, 4× costs
+    /// ~1.7 MiB (audio, 2026-12-06: 51.6 → 53.4 MiB) and gives the small night 7.2–7.8 s
+    /// against 8.6–8.8 s (simulator-served, same machine, alternating runs).
+    public var artifactsInFlight: Int { max(1, concurrency) * 4 }
 }
 
 /// What a caller sees while a run goes: for the progress line and the 30-second status.

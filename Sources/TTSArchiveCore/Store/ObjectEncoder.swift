@@ -28,9 +28,13 @@ final class ObjectEncoder {
             try deflater.update(bytes, sink: emit)
             return
         }
-        // Hold the first bytes until there are enough to choose the compression profile.
+        // Hold the first bytes until there are enough to choose the compression profile and
+        // to fill the deflater's first block: a deflater (igzip: ~0.4 MB of state) is taken only
+        // then, so an object that fits in one block (every text artifact, every file of the small
+        // night) holds one for the moment of its deflate, not while its bytes travel and wait
+        // for their check. The output is the same: the deflater re-blocks its input anyway.
         pending.append(contentsOf: bytes)
-        if pending.count >= CompressionChoice.sniffLength { try startDeflating() }
+        if pending.count >= max(CompressionChoice.sniffLength, GzipDeflater.inputBlock) { try startDeflating() }
     }
 
     private func startDeflating() throws {
