@@ -105,6 +105,10 @@ mkdir -p "$work/trash"
 measure() {
   local section=$1 label=$2 rep=$3 bytes=$4 files=$5; shift 6
   local load0 load1
+  # Every row starts with no dirty pages of an earlier one: otherwise the kernel writes back
+  # the previous row's files (or the 2 GB copied for nginx) during this one, and the first
+  # row of each night paid for it (curl's audio row moved between 4.2 and 7.6 s on that alone).
+  sync
   load0=$(cut -d' ' -f1 /proc/loadavg)
   timed_out=0
   local code=0
