@@ -14,16 +14,17 @@ public enum Timestamp {
 
     /// `2025-06-09T10:48:07Z`: RFC 3339 in UTC, whole seconds (fractions dropped, as Python's
     /// `strftime` drops them, which the signers rely on).
-    public static func format(_ date: Date) -> String {
-        let t = CivilTime(date)
-        return "\(pad(t.year, 4))-\(pad(t.month))-\(pad(t.day))T\(pad(t.hour)):\(pad(t.minute)):\(pad(t.second))Z"
-    }
+    public static func format(_ date: Date) -> String { dateTime(date, dateSeparator: "-", timeSeparator: ":") }
 
     /// `20250609T104807Z`: Huawei's `X-Sdk-Date`, Volcengine's `X-Date`, and the stamp in
     /// file names (no `:`, sorts by time).
-    public static func compact(_ date: Date) -> String {
+    public static func compact(_ date: Date) -> String { dateTime(date, dateSeparator: "", timeSeparator: "") }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` with the separators given, in UTC, whole seconds.
+    private static func dateTime(_ date: Date, dateSeparator: String, timeSeparator: String) -> String {
         let t = CivilTime(date)
-        return "\(pad(t.year, 4))\(pad(t.month))\(pad(t.day))T\(pad(t.hour))\(pad(t.minute))\(pad(t.second))Z"
+        return pad(t.year, 4) + dateSeparator + pad(t.month) + dateSeparator + pad(t.day) + "T"
+            + pad(t.hour) + timeSeparator + pad(t.minute) + timeSeparator + pad(t.second) + "Z"
     }
 
     /// `2025-06-09`, the UTC day.
