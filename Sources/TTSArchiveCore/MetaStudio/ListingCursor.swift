@@ -12,13 +12,16 @@ public struct ListingCursor: Sendable {
     public let maxPasses: Int
     private(set) var nextOffset: Int? = 0
     private(set) var pass = 1
-    private var seen: Set<String> = []
+    private var seen = JobIDSet()
     private var anonymousBadThisPass = 0
     private var newThisPass = 0
     /// The latest `count` the server reported.
     public private(set) var serverCount = 0
     /// Pages read, for the manifest and stats.
     public private(set) var pagesRead = 0
+
+    /// The most jobs room is made for up front (2 MiB of table): beyond it the set grows.
+    static let reservedJobsCap = 100_000
 
     public init(limit: Int = 100, overlap: Int = 10, maxPasses: Int = 3) {
         precondition(limit >= 1 && limit <= 100 && overlap >= 0 && overlap < limit)
@@ -41,8 +44,11 @@ public struct ListingCursor: Sendable {
     public mutating func absorb(_ page: TtsJobPage, at offset: Int) -> [TtsJob] {
         pagesRead += 1
         serverCount = page.count
+        // Sized once from the server's count (capped: a count is not a promise) so the set
+        // never holds its old and new table at once while it grows.
+        if pagesRead == 1 { seen.reserveCapacity(min(max(page.count, 0), Self.reservedJobsCap)) }
         var fresh: [TtsJob] = []
-        for job in page.jobs where seen.insert(job.jobID).inserted {
+        for job in page.jobs where seen.insert(job.jobID) {
             fresh.append(job)
         }
         for bad in page.badRecords {

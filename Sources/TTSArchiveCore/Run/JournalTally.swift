@@ -2,7 +2,7 @@
 /// answers whether an artifact is stored): which jobs it took, so each gets one `job` record,
 /// and the counters of earlier invocations. The records themselves stay on disk.
 struct JournalTally {
-    var jobIDs: Set<String> = []
+    var jobIDs = JobIDSet()
     private(set) var earlierRelists = 0
     private(set) var earlierRetries = 0
 

@@ -93,7 +93,7 @@ public final class RunState: Sendable {
     /// Records SUCCEED jobs taken for archiving (each once), in one durable append: a listing
     /// page's jobs cost one flush, not one each (the listing waits for it).
     public func noteJobs(_ jobs: [TtsJob]) async throws {
-        let fresh = tally.withLock { tally in jobs.filter { tally.jobIDs.insert($0.jobID).inserted } }
+        let fresh = tally.withLock { tally in jobs.filter { tally.jobIDs.insert($0.jobID) } }
         let records = fresh.map { job in
             var record = JournalRecord(type: .job)
             record.job = ManifestJob(job)
