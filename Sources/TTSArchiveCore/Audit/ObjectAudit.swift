@@ -51,7 +51,7 @@ public enum ObjectAudit {
         } catch let error as StoreError where error.code == .unknownObject {
             return .failure(ObjectDamage(kind: .missing, detail: "not in the store"))
         } catch let error as StoreError where error.code == .damaged {
-            return .failure(ObjectDamage(kind: error.detail.contains("truncated") ? .truncated : .corrupt, detail: error.detail))
+            return .failure(ObjectDamage(kind: error.truncated ? .truncated : .corrupt, detail: error.detail))
         } catch {
             return .failure(ObjectDamage(kind: .corrupt, detail: "cannot be read: \(error)"))
         }

@@ -126,8 +126,9 @@ public struct ManifestDirectory: Sendable {
         let file = "\(manifest.runID).json"
         let sha256 = try await IOPool.shared.run { [self] in try writeStreamed(manifest, jobs: jobs, to: file) }
         let head = ManifestHead(runID: manifest.runID, file: file, sha256: sha256)
-        let (bytes, headBytes) = try await IOPool.shared.run { [self] in try (readBack(file), Self.headBytes(head)) }
-        let linkedFrom = FileManager.default.contents(atPath: path + "/HEAD.json").map { Array($0) }
+        let (bytes, headBytes, linkedFrom) = try await IOPool.shared.run { [self] in
+            try (readBack(file), Self.headBytes(head), FileManager.default.contents(atPath: path + "/HEAD.json").map { Array($0) })
+        }
         try await publisher.publish(file, bytes: bytes, replace: false)
         try await publisher.publishHead(headBytes, replacing: linkedFrom)
         try await IOPool.shared.run { [self] in try POSIXFile.writeAtomically(headBytes, to: "\(path)/HEAD.json") }

@@ -46,9 +46,10 @@ public struct StatusReport: Sendable, Codable {
 
     /// Reads everything from an existing local store, its state folder and a manifests folder.
     public static func gather(store: LocalObjectStore, manifests: String, runs limit: Int, now: Date = Date()) async throws -> StatusReport {
-        try await gather(
+        let lock = try await IOPool.shared.run { ArchiveLock.inspect(archive: store.root, now: now) }
+        return try await gather(
             objects: store, manifests: manifests, manifestsPath: manifests, stateDirectory: store.root + "/state",
-            lock: ArchiveLock.inspect(archive: store.root, now: now), runs: limit, now: now)
+            lock: lock, runs: limit, now: now)
     }
 
     /// Reads everything from a store on either backend: `manifests` is what people are shown,

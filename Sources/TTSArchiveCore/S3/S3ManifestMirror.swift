@@ -67,7 +67,7 @@ public struct S3ManifestMirror: ManifestPublisher {
             guard name.hasSuffix(".json"), !parts.isEmpty, parts.allSatisfy({ SafePathComponent.isPlain(String($0)) }) else { continue }
             let local = directory + "/" + name
             let mutable = name == "HEAD.json" || name.hasPrefix("shards/")
-            if !mutable, POSIXFile.size(of: local) == object.size { continue }
+            if !mutable, try await IOPool.shared.run({ POSIXFile.size(of: local) }) == object.size { continue }
             let bytes = try await client.get(bucket: root.bucket, key: object.key)
             try await IOPool.shared.run {
                 try FileManager.default.createDirectory(atPath: (local as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

@@ -116,8 +116,13 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     private static func open(_ path: String, _ digest: ContentDigest) throws -> POSIXFile {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.unknownObject, path: digest.hex) }
-        return try POSIXFile.openForReading(path)
+        do {
+            return try POSIXFile.openForReading(path)
+        } catch {
+            // Only a failed open asks why, so reading an object that is there costs one call.
+            if !FileManager.default.fileExists(atPath: path) { throw StoreError(.unknownObject, path: digest.hex) }
+            throw error
+        }
     }
 
     /// ``readObject(_:limit:into:)`` for a caller already on an I/O pool thread (a writer

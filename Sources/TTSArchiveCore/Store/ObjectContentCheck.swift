@@ -55,7 +55,7 @@ final class ObjectContentCheck {
                 try sink(chunk)
             }
         } catch let error as ZlibError {
-            throw StoreError(.damaged, path: digest.objectPath, detail: error.description)
+            throw Self.damaged(digest, error)
         }
     }
 
@@ -65,12 +65,16 @@ final class ObjectContentCheck {
         do {
             try inflater.finish()
         } catch {
-            throw StoreError(.damaged, path: digest.objectPath, detail: error.description)
+            throw Self.damaged(digest, error)
         }
         let actual = contentHash.finalize().hexString
         guard actual == digest.hex else {
             throw StoreError(.damaged, path: digest.objectPath, detail: "content hashes to \(actual)")
         }
         return ObjectReadFacts(size: size, storedSize: storedSize, storedSHA256: storedHash.finalize().hexString)
+    }
+
+    private static func damaged(_ digest: ContentDigest, _ error: ZlibError) -> StoreError {
+        StoreError(.damaged, path: digest.objectPath, detail: error.description, truncated: error.reason == .truncated)
     }
 }

@@ -21,11 +21,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     public let code: Code
     public let path: String
     public let detail: String
+    /// For `.damaged`: the gzip stream ends before its end marker (a cut file) rather than
+    /// holding wrong bytes; audits report the two apart.
+    public let truncated: Bool
 
-    public init(_ code: Code, path: String, detail: String = "") {
+    public init(_ code: Code, path: String, detail: String = "", truncated: Bool = false) {
         self.code = code
         self.path = path
         self.detail = detail
+        self.truncated = truncated
     }
 
     public var description: String {

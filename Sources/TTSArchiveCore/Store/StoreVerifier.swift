@@ -74,7 +74,7 @@ public struct StoreVerifier: Sendable {
             let kind: StoreProblem.Kind
             switch error.code {
             case .unknownObject: kind = .missing
-            case .damaged where error.detail.contains("truncated"): kind = .truncated
+            case .damaged where error.truncated: kind = .truncated
             default: kind = .corrupt
             }
             return .failure(StoreProblem(kind: kind, path: digest.objectPath, detail: error.detail.isEmpty ? error.description : error.detail))

@@ -94,7 +94,8 @@ public enum Timestamp {
         guard scanner.skip("T") || scanner.skip(" "), let time = scanner.timeOfDay() else { return nil }
         var fraction = 0.0
         if scanner.skip(".") {
-            guard let digits = scanner.digitRun(), !digits.isEmpty, let value = Double("0." + digits) else { return nil }
+            let digits = scanner.digitRun()
+            guard !digits.isEmpty, let value = Double("0." + digits) else { return nil }
             fraction = value
         }
         var offset = 0
@@ -144,7 +145,7 @@ private struct TextScanner {
     }
 
     /// All the ASCII digits from here, as text (possibly none).
-    mutating func digitRun() -> String? {
+    mutating func digitRun() -> String {
         let start = at
         while at < bytes.count, (0x30...0x39).contains(bytes[at]) { at += 1 }
         return String(decoding: bytes[start..<at], as: UTF8.self)
