@@ -23,13 +23,23 @@ static inline uint32_t CIsal_levelBufferSize(uint32_t level) {
     }
 }
 
-// A gzip stream (generic header: MTIME 0, no name) at `level`, with its level buffer in the
-// same allocation; NULL when out of memory or the level is not 0-3.
-static inline void *CIsal_deflateCreate(uint32_t level) {
+// Where the caller's tail starts in a state of `level`: after the stream and its level buffer,
+// rounded up to 64 bytes.
+static inline size_t CIsal_tailOffset(uint32_t level) {
+    size_t head = sizeof(struct isal_zstream) + CIsal_levelBufferSize(level);
+    return (head + 63) & ~(size_t)63;
+}
+
+// A gzip stream (generic header: MTIME 0, no name) at `level`, with its level buffer and `tail`
+// bytes for the caller (the input block and output batch) in the same allocation; NULL when out
+// of memory or the level is not 0-3. One allocation of ~0.4 MB, above glibc's mmap threshold
+// (MallocTuning), so a state freed goes back to the system whole instead of leaving holes in
+// the heap that the peak keeps.
+static inline void *CIsal_deflateCreate(uint32_t level, size_t tail) {
     if (level > ISAL_DEF_MAX_LEVEL) return NULL;
     uint32_t extra = CIsal_levelBufferSize(level);
     // calloc: no byte of the state depends on what the allocator handed out before.
-    struct isal_zstream *stream = calloc(1, sizeof(struct isal_zstream) + extra);
+    struct isal_zstream *stream = calloc(1, CIsal_tailOffset(level) + tail);
     if (stream == NULL) return NULL;
     isal_deflate_init(stream);
     stream->level = level;
@@ -38,6 +48,12 @@ static inline void *CIsal_deflateCreate(uint32_t level) {
     stream->gzip_flag = IGZIP_GZIP;
     stream->flush = NO_FLUSH;
     return stream;
+}
+
+// The caller's tail of a state made by CIsal_deflateCreate.
+static inline void *CIsal_deflateTail(void *handle) {
+    struct isal_zstream *stream = handle;
+    return (uint8_t *)handle + CIsal_tailOffset(stream->level);
 }
 
 static inline void CIsal_deflateFree(void *handle) { free(handle); }

@@ -12,20 +12,19 @@ final class IsalStreamState: @unchecked Sendable {
     let output: UnsafeMutableRawBufferPointer
 
     init(level: UInt32, blockSize: Int, outputSize: Int) throws(IsalGzipDeflater.Failure) {
-        guard let stream = CIsal_deflateCreate(level) else {
+        // One allocation for all four parts (see CIsal_deflateCreate).
+        guard let stream = CIsal_deflateCreate(level, blockSize + outputSize) else {
             throw IsalGzipDeflater.Failure(operation: "create level \(level)", code: 0)
         }
         self.level = level
         self.stream = stream
-        block = .allocate(byteCount: blockSize, alignment: 64)
-        output = .allocate(byteCount: outputSize, alignment: 64)
+        // Non-nil: an offset into the allocation just checked.
+        let tail = CIsal_deflateTail(stream)!
+        block = UnsafeMutableRawBufferPointer(start: tail, count: blockSize)
+        output = UnsafeMutableRawBufferPointer(start: tail + blockSize, count: outputSize)
     }
 
-    deinit {
-        CIsal_deflateFree(stream)
-        block.deallocate()
-        output.deallocate()
-    }
+    deinit { CIsal_deflateFree(stream) }
 }
 
 /// Idle igzip states, so that an object does not pay for allocating and clearing ~0.5 MB of
@@ -33,27 +32,23 @@ final class IsalStreamState: @unchecked Sendable {
 /// comes back reset (`isal_deflate_reset`), which starts a member exactly as a fresh state does
 /// (the determinism tests write the same content after other content and compare).
 enum IsalStreamPool {
-    /// Idle states kept. A writer takes one only once its first 64 KiB block (or its end) is
-    /// there (``GzipDeflater/inputBlock``), so states in use are about the large transfers in
-    /// flight plus the I/O threads deflating a small object right now; four idle ones cover
-    /// the churn of small objects without keeping ~1.6 MB more at the peak.
-    static let capacity = 4
-    private static let idle = Locked<[IsalStreamState]>([])
+    /// At most four states alive for reuse. A writer takes one only once its first 64 KiB block
+    /// (or its end) is there (``GzipDeflater/inputBlock``), so on the small-file night the
+    /// states in use are the I/O threads' (two threads, two levels), and four cover that churn.
+    /// On the audio night eight large transfers hold eight: a state handed back then is freed,
+    /// not kept (idle states on top of the busy ones were ~1.8 MB of that night's peak), and a
+    /// text artifact's fresh state costs microseconds against its transfer.
+    static let shared = ReusePool<IsalStreamState>(capacity: 4)
 
     static func take(level: UInt32) throws(IsalGzipDeflater.Failure) -> IsalStreamState {
-        let reused = idle.withLock { idle -> IsalStreamState? in
-            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
-            return idle.remove(at: index)
+        try shared.take(where: { $0.level == level }) { () throws(IsalGzipDeflater.Failure) in
+            try IsalStreamState(level: level, blockSize: IsalGzipDeflater.blockSize, outputSize: IsalGzipDeflater.batchSize)
         }
-        if let reused { return reused }
-        return try IsalStreamState(level: level, blockSize: IsalGzipDeflater.blockSize, outputSize: IsalGzipDeflater.batchSize)
     }
 
     static func give(_ state: IsalStreamState) {
         CIsal_deflateReset(state.stream)
-        idle.withLock { idle in
-            if idle.count < capacity { idle.append(state) }
-        }
+        shared.give(state)
     }
 }
 #endif
