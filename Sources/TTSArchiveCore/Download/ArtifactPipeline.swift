@@ -56,8 +56,12 @@ public final class ArtifactPipeline: @unchecked Sendable {
     /// libcurl's usual write-callback size (`CURL_MAX_WRITE_SIZE`).
     static let typicalChunk = 16 << 10
 
+    /// `highWater` is one igzip block (64 KiB): a drain then hands the writer about a block at
+    /// a time. Against 128 KiB, the audio night's peak RSS is 4–5 MiB lower at the same speed
+    /// (alternating runs, nginx-served, 2026-12-06: 43.7–44.7 against 48.8 MiB, 7.4–7.9 s
+    /// against 7.5–7.7 s).
     public init(store: any ObjectStore, kind: ArtifactKind, audioFormat: AudioFormat, pool: IOPool = .shared,
-                highWater: Int = 128 << 10) {
+                highWater: Int = 64 << 10) {
         self.store = store
         self.kind = kind
         self.audioFormat = audioFormat
