@@ -53,9 +53,10 @@ def fmt(value, pattern="{:.0f}"):
     return "–" if value is None else pattern.format(value)
 
 
-def cmd(args):
+def cmd(args, whole=False):
     try:
-        return subprocess.run(args, capture_output=True, text=True, timeout=20).stdout.strip().splitlines()[0]
+        out = subprocess.run(args, capture_output=True, text=True, timeout=20).stdout.strip()
+        return out if whole else out.splitlines()[0]
     except Exception:  # a missing tool is reported as such
         return "not installed"
 
@@ -103,7 +104,9 @@ w(f"- Machine: {os.cpu_count()} cores ({model}), {mem_gib:.0f} GiB RAM, {platfor
 w(f"- Load: the machine is shared with other builders (Swift compiles). The 1-minute load average, sampled "
   f"before and after each measurement, ranged {min(loads):.1f}–{max(loads):.1f} (mean {statistics.mean(loads):.1f}) "
   "on 2 cores, so every figure here is a pessimistic one and ratios measured back to back are the meaningful part.")
-w(f"- Software: release build ({bindir}); {cmd(['swift', '--version'])}; zlib {zlib.ZLIB_RUNTIME_VERSION}; "
+linkage = ("Swift runtime and Foundation linked dynamically" if "libswiftCore" in cmd(["ldd", f"{bindir}/ttsarchive"], whole=True)
+           else "Swift runtime and Foundation linked in")
+w(f"- Software: release build ({bindir}, {linkage}); {cmd(['swift', '--version'])}; zlib {zlib.ZLIB_RUNTIME_VERSION}; "
   f"{cmd(['curl', '--version'])[:40]}; {cmd(['aria2c', '--version'])}; {cmd(['wget2', '--version'])[:30]}; "
   f"{cmd(['pigz', '--version'])}; ISA-L {isal_version()}.")
 w("- Source: `ttsarchive-sim` (seed 42) on 127.0.0.1, the same world and the same links for every tool "
