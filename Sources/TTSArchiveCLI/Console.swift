@@ -37,10 +37,10 @@ enum Console {
     }
 
     /// A command's `--json` result on stdout: keys sorted, so the schema in docs/formats.md
-    /// reads the same as the output.
-    static func json(encoding value: some Encodable) throws {
+    /// reads the same as the output; pretty-printed, or on one line for a line-per-run log.
+    static func json(encoding value: some Encodable, oneLine: Bool = false) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = oneLine ? [.sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         json(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

@@ -45,8 +45,8 @@ enum RunReport {
     static func print(_ outcome: RunOutcome, json: Bool) {
         let m = outcome.manifest
         let c = m.counts
+        let dryRun = outcome.head == nil && outcome.manifestPath == nil
         if json {
-            let dryRun = outcome.head == nil && outcome.manifestPath == nil
             let summary = JSONSummary(
                 runID: m.runID, complete: m.complete,
                 window: .init(createSince: m.window.createSince, createUntil: m.window.createUntil),
@@ -55,14 +55,10 @@ enum RunReport {
                 storedBytes: c.storedBytes, relists: c.relists, retries: c.retries, failures: m.failures.count,
                 exitCode: outcome.exitCode, manifest: outcome.manifestPath, headSHA256: outcome.head?.sha256,
                 dryRun: dryRun ? true : nil, artifactsToFetch: dryRun ? outcome.artifactsToFetch : nil)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(summary) {
-                Console.json(String(decoding: data, as: UTF8.self))
-            }
+            try? Console.json(encoding: summary, oneLine: true)
             return
         }
-        if outcome.head == nil && outcome.manifestPath == nil {
+        if dryRun {
             Console.out("dry run \(m.window.createSince) … \(m.window.createUntil): \(c.jobsListed) jobs listed, \(outcome.jobCount) SUCCEED with \(outcome.artifactsToFetch) artifacts to fetch; nothing downloaded or written")
             return
         }

@@ -209,8 +209,9 @@ public final class ArtifactPipeline: @unchecked Sendable {
     /// Drops the temp file.
     public func abandon() async {
         await lane.perform { [self] in
+            // Unlike releaseBuffers(), bytes still pending are dropped too.
             flow.withLock { $0.pending = [] }
-            releaseBuffers()
+            spare = []
             writer?.abandon()
             writer = nil
         }

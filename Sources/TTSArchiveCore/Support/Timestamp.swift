@@ -28,10 +28,7 @@ public enum Timestamp {
     }
 
     /// `2025-06-09`, the UTC day.
-    public static func day(_ date: Date) -> String {
-        let t = CivilTime(date)
-        return "\(pad(t.year, 4))-\(pad(t.month))-\(pad(t.day))"
-    }
+    public static func day(_ date: Date) -> String { String(format(date).prefix { $0 != "T" }) }
 
     /// `Mon, 09 Jun 2025 10:48:07 GMT` (RFC 9110 IMF-fixdate).
     public static func httpDate(_ date: Date) -> String {
@@ -50,7 +47,7 @@ public enum Timestamp {
         if let weekday = imf.word(weekdays), imf.skip(", "), let day = imf.digits(2), imf.skip(" "),
            let month = imf.word(months), imf.skip(" "), let year = imf.digits(4), imf.skip(" "),
            let time = imf.timeOfDay(), imf.skip(" GMT"), imf.atEnd {
-            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
+            return date(year: year, monthIndex: month, day: day, time, weekday: weekday)
         }
         var rfc850 = TextScanner(normalized)
         if let weekday = rfc850.word(wideWeekdays), rfc850.skip(", "), let day = rfc850.digits(2), rfc850.skip("-"),
@@ -59,13 +56,13 @@ public enum Timestamp {
             // RFC 9110: a two-digit year more than 50 years ahead is the most recent past one.
             var year = CivilTime(now).year / 100 * 100 + twoDigits
             if year > CivilTime(now).year + 50 { year -= 100 }
-            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
+            return date(year: year, monthIndex: month, day: day, time, weekday: weekday)
         }
         var asctime = TextScanner(normalized)
         if let weekday = asctime.word(weekdays), asctime.skip(" "), let month = asctime.word(months), asctime.skip(" "),
            let day = asctime.digits(1...2), asctime.skip(" "), let time = asctime.timeOfDay(), asctime.skip(" "),
            let year = asctime.digits(4), asctime.atEnd {
-            return date(CivilTime(year: year, month: month + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
+            return date(year: year, monthIndex: month, day: day, time, weekday: weekday)
         }
         return nil
     }
@@ -99,8 +96,7 @@ public enum Timestamp {
             fraction = value
         }
         var offset = 0
-        if scanner.skip("Z") {
-        } else if let sign = scanner.oneOf("+-") {
+        if !scanner.skip("Z"), let sign = scanner.oneOf("+-") {
             guard let hours = scanner.digits(2), scanner.skip(":"), let minutes = scanner.digits(2), hours < 24, minutes < 60 else { return nil }
             offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
         }
@@ -108,6 +104,12 @@ public enum Timestamp {
               let local = date(CivilTime(year: year, month: month, day: day, hour: time.0, minute: time.1, second: time.2))
         else { return nil }
         return local.addingTimeInterval(TimeInterval(-offset) + fraction)
+    }
+
+    /// An HTTP date's fields (`monthIndex` 0–11, as ``TextScanner/word(_:)`` reads it), checked
+    /// against its weekday.
+    private static func date(year: Int, monthIndex: Int, day: Int, _ time: (Int, Int, Int), weekday: Int) -> Date? {
+        date(CivilTime(year: year, month: monthIndex + 1, day: day, hour: time.0, minute: time.1, second: time.2), weekday: weekday)
     }
 
     private static func date(_ time: CivilTime, weekday: Int? = nil) -> Date? {
