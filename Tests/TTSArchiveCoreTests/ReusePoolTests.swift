@@ -11,7 +11,7 @@ struct ReusePoolTests {
         init(kind: Int, serial: Int) { self.kind = kind; self.serial = serial }
     }
 
-    final class Maker: @unchecked Sendable {
+    final class Maker {
         var made = 0
         func make(_ kind: Int) -> Thing { made += 1; return Thing(kind: kind, serial: made) }
     }
